@@ -315,6 +315,17 @@ static int readlist(ipmelist *l,char *dir,char *base,int source)
   return ipme_readfile(l,fn.s,source);
 }
 
+/* a mistyped directory must not look like one without the files */
+static int dirreadable(char *dir)
+{
+  int fd;
+
+  fd = open_read(dir);
+  if (fd == -1) return failread(dir);
+  close(fd);
+  return 1;
+}
+
 int ipme_load(char *dir)
 {
   int r;
@@ -328,6 +339,7 @@ int ipme_load(char *dir)
   /* 0.0.0.0 is "this host" (RFC 1122, 3.2.1.3) */
   if (!builtin(&ipme_me,"\0\0\0\0",32)) return 0;
   if ((r = ipme_ifaces(&ipme_me)) != 1) return r;
+  if ((r = dirreadable(dir)) != 1) return r;
   if ((r = readlist(&ipme_me,dir,"moreipme",IPME_MORE)) != 1) return r;
   if ((r = readlist(&ipme_not,dir,"notipme",IPME_NOT)) != 1) return r;
   ipmeok = 1;

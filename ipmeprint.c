@@ -116,6 +116,11 @@ static void sortall(void)
   qsort(sorted,sortedlen,sizeof(*sorted),byplace);
 }
 
+static int fromfile(struct ipme_entry *e)
+{
+  return e->source == IPME_MORE || e->source == IPME_NOT;
+}
+
 static int same(struct ipme_entry *x,struct ipme_entry *y)
 {
   return net(x) == net(y) && x->bits == y->bits;
@@ -173,7 +178,7 @@ static void warnhostbits(ipmelist *l)
   }
 }
 
-/* a notipme network does not cover the longer ipme entries inside it */
+/* a notipme network does not cover the interface addresses inside it: they are /32 */
 static void warnshadow(void)
 {
   struct ipme_entry *n;
@@ -191,14 +196,17 @@ static void warnshadow(void)
     count = 0;
     example = 0;
     for (j = i + 1;j < sortedlen && net(sorted[j]) <= last;++j)
-      if (sorted[j]->source != IPME_NOT && sorted[j]->bits > n->bits)
+      if (!fromfile(sorted[j]) && sorted[j]->bits > n->bits)
         if (!count++) example = sorted[j];
     if (!count) continue;
     warnstart(n);
     cat(&warning," does not cover ");
-    if (!stralloc_catb(&warning,strnum,fmt_ulong(strnum,count))) die_nomem();
-    cat(&warning,(count == 1) ? " longer ipme entry inside it: " : " longer ipme entries inside it, such as ");
+    if (count > 1) {
+      if (!stralloc_catb(&warning,strnum,fmt_ulong(strnum,count))) die_nomem();
+      cat(&warning," longer entries inside it, such as ");
+    }
     catwho(&warning,example);
+    cat(&warning,(count > 1) ? "; they stay me" : ", which is longer and stays me");
     warnend();
   }
 }

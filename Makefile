@@ -1,0 +1,53 @@
+# moreipme: the patches, and the tests that prove them. See README.md.
+#   make check                 unit and tool tests (CI runs this)
+#   make check UPSTREAM=DIR    ... and the tree suite on DIR's pristine trees
+#   make patches UPSTREAM=DIR  regenerate the committed patches
+#   make try TREE=DIR PREFIX=DIR  try the patch on a copy of any qmail tree
+
+SHELL = /bin/sh
+CC = cc
+CFLAGS = -O2 -Wall -Wextra
+UPSTREAM =
+TREE =
+PREFIX =
+PATCHES = qmail-1.03-moreipme-0.6.patch netqmail-1.05-moreipme-0.6.patch
+QLIB = tests/qlib/qlib.a
+
+default: check
+
+check: $(QLIB) tests/bin/ipmeprint tests/bin/ipmetest tests/bin/smtpsink
+	$(MAKE) -s -C tests/unit CC='$(CC)'
+	UPSTREAM='$(UPSTREAM)' prove -v tests/t/*.t
+
+$(QLIB):
+	$(MAKE) -s -C tests/qlib CC='$(CC)' CFLAGS='$(CFLAGS)'
+
+tests/bin/ipmeprint: ipmeprint.c ipme.c ipme.h $(QLIB)
+	mkdir -p tests/bin
+	$(CC) $(CFLAGS) -Itests/qlib -o $@ ipmeprint.c ipme.c $(QLIB)
+
+tests/bin/ipmetest: ipmetest.c ipme.c ipme.h $(QLIB)
+	mkdir -p tests/bin
+	$(CC) $(CFLAGS) -Itests/qlib -o $@ ipmetest.c ipme.c $(QLIB)
+
+tests/bin/smtpsink: tests/tools/smtpsink.c
+	mkdir -p tests/bin
+	$(CC) $(CFLAGS) -o $@ tests/tools/smtpsink.c
+
+patches:
+	@test -n '$(UPSTREAM)' || { echo 'usage: make patches UPSTREAM=DIR' >&2; exit 100; }
+	tools/mkpatch qmail-1.03 '$(UPSTREAM)/qmail-1.03' > qmail-1.03-moreipme-0.6.patch.new
+	mv qmail-1.03-moreipme-0.6.patch.new qmail-1.03-moreipme-0.6.patch
+	tools/mkpatch netqmail-1.05 '$(UPSTREAM)/netqmail-1.05' > netqmail-1.05-moreipme-0.6.patch.new
+	mv netqmail-1.05-moreipme-0.6.patch.new netqmail-1.05-moreipme-0.6.patch
+
+try:
+	@test -n '$(TREE)' -a -n '$(PREFIX)' || { echo 'usage: make try TREE=DIR PREFIX=DIR' >&2; exit 100; }
+	tools/try '$(TREE)' '$(PREFIX)'
+
+clean:
+	$(MAKE) -s -C tests/qlib clean
+	$(MAKE) -s -C tests/unit clean
+	rm -rf tests/bin
+
+.PHONY: default check patches try clean

@@ -1,0 +1,26 @@
+# TAP helpers for the shell tests; source it, then call these.
+# Every check prints one "ok"/"not ok" line; done_testing prints the plan.
+T_N=0
+T_FAIL=0
+T_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+
+ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
+notok() { T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1)); echo "not ok $T_N - $*"; }
+diag() { echo "$*" | sed 's/^/# /'; }
+
+# is GOT WANT NAME
+is() {
+  if [ "$1" = "$2" ]; then ok "$3"
+  else notok "$3"; diag "got:  $1"; diag "want: $2"; fi
+}
+
+# like GOT PATTERN NAME (grep -E pattern)
+like() {
+  if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok "$3"
+  else notok "$3"; diag "got:  $1"; diag "want match: $2"; fi
+}
+
+# skip_all REASON: the whole file cannot run here
+skip_all() { echo "SKIP: $(basename "$0"): $*" >&2; echo "1..0 # SKIP $*"; exit 0; }
+
+done_testing() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; }

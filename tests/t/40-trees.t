@@ -1,0 +1,145 @@
+#!/bin/sh
+# Tree suite: the patches on pristine qmail trees. Needs UPSTREAM=DIR
+# holding qmail-1.03/, netqmail-1.05/ (netqmail-1.06/ too, if present),
+# root, and network namespaces (unshare -n); skips visibly otherwise.
+. "$(dirname "$0")/../lib.sh"
+[ -n "${UPSTREAM:-}" ] || skip_all "UPSTREAM is not set, so no pristine trees"
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+unshare -n true 2>/dev/null || skip_all "needs network namespaces (unshare -n)"
+[ "${1:-}" = --in-netns ] || exec unshare -n "$0" --in-netns
+UPSTREAM=$(cd "$UPSTREAM" && pwd)
+PATH=/usr/sbin:/sbin:$PATH
+
+scratch=$(mktemp -d /tmp/moreipme-trees.XXXXXX)
+sinkpid=
+cleanup() { [ -n "$sinkpid" ] && kill "$sinkpid" 2>/dev/null; rm -rf "$scratch"; }
+trap cleanup EXIT
+make -s -C "$T_TOP" tests/bin/smtpsink >/dev/null || { notok "build smtpsink"; done_testing; exit; }
+
+# this namespace: lo, and v0 with a primary, an unlabelled secondary and a labelled address
+ip link set lo up
+ip link add v0 type veth peer name v1
+ip addr add 198.51.100.1/24 dev v0
+ip addr add 198.51.100.2/24 dev v0
+ip addr add 198.51.100.3/24 dev v0 label v0:x
+ip link set v0 up
+ip link set v1 up
+
+msg() { printf 'From: a@example.org\nSubject: moreipme test\n\nhello\n'; }
+# remote HOST: qmail-remote's answer for u@[HOST], one report a line
+remote() { msg | timeout 30 "$prefix/bin/qmail-remote" "[$1]" a@example.org "u@[$1]" | tr '\n\0' ' \n' | sed 's/ *$//'; }
+
+checkpatch() {
+  name=$1 tree=$2 patchfile=$3
+  if [ "$(basename "$patchfile" -moreipme-0.6.patch)" = "$name" ]; then
+    "$T_TOP/tools/mkpatch" "$name" "$tree" > "$scratch/$name.patch" 2> "$scratch/mkpatch.err"
+    if cmp -s "$scratch/$name.patch" "$patchfile"; then ok "$name: the committed patch is what tools/mkpatch makes"
+    else notok "$name: the committed patch differs from what tools/mkpatch makes"; diag "$(cat "$scratch/mkpatch.err"; diff "$patchfile" "$scratch/$name.patch" | head -20)"; fi
+  fi
+  rm -rf "$scratch/dry" && cp -R "$tree" "$scratch/dry"
+  out=$(cd "$scratch/dry" && patch -p1 -F0 --dry-run < "$patchfile" 2>&1)
+  if [ $? -eq 0 ] && ! printf '%s\n' "$out" | grep -Eq 'offset|fuzz|FAILED|reject'; then
+    ok "$name: $(basename "$patchfile") applies with no fuzz and no offset"
+  else notok "$name: $(basename "$patchfile") does not apply cleanly"; diag "$out"; fi
+}
+
+checkunit() {
+  name=$1 work=$2
+  out=$(make -s -C "$T_TOP/tests/unit" TREE="$work/$name" OUT="$work/unit" run-tree 2>&1)
+  if [ $? -eq 0 ]; then ok "$name: unit tests pass linked with the tree's own objects"
+  else notok "$name: unit tests against the tree's objects"; fi
+  diag "$(printf '%s\n' "$out" | tail -n 1)"
+}
+
+checktools() {
+  name=$1
+  out=$("$prefix/bin/ipmeprint" 2>&1)
+  like "$out" '^198\.51\.100\.1 +v0$' "$name: ipmeprint lists the primary address"
+  like "$out" '^198\.51\.100\.2 +v0$' "$name: ipmeprint lists the unlabelled secondary address"
+  like "$out" '^198\.51\.100\.3 +v0:x$' "$name: ipmeprint lists the labelled address"
+  like "$out" '^127\.0\.0\.1 +lo$' "$name: ipmeprint lists lo"
+  like "$out" '^203\.0\.113\.5 +control/moreipme:2$' "$name: ipmeprint names moreipme's line"
+  out=$("$prefix/bin/ipmetest" 203.0.113.5 198.51.100.2 198.51.100.9 127.0.0.1 2>&1)
+  is "$out" "203.0.113.5: me (ipme 203.0.113.5, control/moreipme:2)
+198.51.100.2: not me (notipme 198.51.100.2, control/notipme:1)
+198.51.100.9: not me (no entry matches)
+127.0.0.1: me (ipme 127.0.0.1, lo)" "$name: ipmetest answers from the interfaces and both files"
+}
+
+checkremote() {
+  name=$1
+  out=$(remote 203.0.113.5)
+  like "$out" "^DSorry. Although I'm listed as a best-preference MX or A for that host" "$name: qmail-remote refuses a moreipme address"
+  like "$out" '#5\.4\.6' "$name: ... with #5.4.6"
+
+  log=$scratch/sink.log
+  : > "$log"
+  "$T_TOP/tests/bin/smtpsink" 198.51.100.2 25 1 30 "$log" & sinkpid=$!
+  n=0; until grep -q listening "$log" || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+  out=$(remote 198.51.100.2)
+  wait "$sinkpid"; sinkpid=
+  like "$(cat "$log")" '^connect 198\.51\.100\.' "$name: qmail-remote connects to an interface address excluded by notipme"
+  like "$out" '^K' "$name: ... and delivers: $(printf '%s' "$out" | tr '\n' ' ')"
+
+  mv "$prefix/control/notipme" "$prefix/control/notipme.off"
+  like "$(remote 198.51.100.2)" '^D.*#5\.4\.6' "$name: without notipme the interface address is me again"
+  mv "$prefix/control/notipme.off" "$prefix/control/notipme"
+
+  cp "$prefix/control/moreipme" "$prefix/control/moreipme.good"
+  printf '# public\n203.0.113.300\n' > "$prefix/control/moreipme"
+  is "$(remote 203.0.113.5)" "Zcontrol/moreipme line 2: octet over 255: 203.0.113.300 (#4.3.0)" "$name: a malformed moreipme defers, naming file and line"
+  out=$(printf 'QUIT\r\n' | TCPREMOTEIP=127.0.0.1 TCPLOCALIP=127.0.0.1 timeout 10 "$prefix/bin/qmail-smtpd" 2>&1)
+  like "$out" '^421 ' "$name: qmail-smtpd answers 421 with a malformed moreipme"
+  rm "$prefix/control/moreipme" && mkdir "$prefix/control/moreipme"
+  like "$(remote 203.0.113.5)" '^Zunable to read control/moreipme: .*\(#4\.3\.0\)$' "$name: an unreadable moreipme defers"
+  rmdir "$prefix/control/moreipme" && mv "$prefix/control/moreipme.good" "$prefix/control/moreipme"
+  out=$(printf 'QUIT\r\n' | TCPREMOTEIP=127.0.0.1 TCPLOCALIP=127.0.0.1 timeout 10 "$prefix/bin/qmail-smtpd" 2>&1)
+  like "$out" '^220 ' "$name: qmail-smtpd greets once moreipme is fixed"
+}
+
+# config.sh with stand-ins for the DNS tools: which addresses get a PTR lookup
+checkconfig() {
+  name=$1 work=$2
+  b=$work/$name
+  for p in hostname dnsfq dnsip dnsptr; do mv "$b/$p" "$b/$p.real"; done
+  printf '#!/bin/sh\necho mail\n' > "$b/hostname"
+  printf '#!/bin/sh\necho mail.example.org\n' > "$b/dnsfq"
+  printf '#!/bin/sh\necho 192.0.2.25\n' > "$b/dnsip"
+  printf '#!/bin/sh\necho "$1" >> %s/ptr.log\necho "ptr-$1.example.org"\n' "$scratch" > "$b/dnsptr"
+  chmod 755 "$b/hostname" "$b/dnsfq" "$b/dnsip" "$b/dnsptr"
+  : > "$scratch/ptr.log"
+  (cd "$b" && ./config) > "$scratch/config.out" 2>&1
+  is "$(sort "$scratch/ptr.log" | tr '\n' ' ')" "127.0.0.1 192.0.2.25 198.51.100.1 198.51.100.2 198.51.100.3 203.0.113.5 " "$name: ./config looks up the interface and moreipme addresses only"
+  like "$(cat "$prefix/control/locals")" '^ptr-203\.0\.113\.5\.example\.org$' "$name: ./config puts moreipme's name in locals"
+  for p in hostname dnsfq dnsip dnsptr; do mv "$b/$p.real" "$b/$p"; done
+}
+
+checktree() {
+  name=$1 tree=$2
+  patchfile=$T_TOP/$("$T_TOP/tools/treename" -p "$tree") || { notok "$name: tools/treename knows it"; return; }
+  checkpatch "$name" "$tree" "$patchfile"
+  work=$scratch/$name.work
+  prefix=$scratch/$name.prefix
+  if "$T_TOP/tools/try" "$tree" "$prefix" "$work" > "$scratch/try.out" 2>&1; then
+    ok "$name: make try builds it and make setup check installs it, instcheck silent"
+  else
+    notok "$name: make try"; diag "$(tail -20 "$scratch/try.out")"; return
+  fi
+  diag "$(grep notice "$scratch/try.out")"
+  for f in ipmeprint ipmetest; do
+    [ -x "$prefix/bin/$f" ] && ok "$name: $f is installed in bin" || notok "$name: $f is installed in bin"
+  done
+  checkunit "$name" "$work"
+  echo mail.example.org > "$prefix/control/me"
+  printf '# NAT: the public address\n203.0.113.5\n' > "$prefix/control/moreipme"
+  printf '198.51.100.2\n' > "$prefix/control/notipme"
+  checktools "$name"
+  checkremote "$name"
+  checkconfig "$name" "$work"
+}
+
+for name in qmail-1.03 netqmail-1.05 netqmail-1.06; do
+  if [ -d "$UPSTREAM/$name" ]; then checktree "$name" "$UPSTREAM/$name"
+  else echo "SKIP: $name: no $UPSTREAM/$name" >&2; T_N=$((T_N + 1)); echo "ok $T_N # SKIP no $name in UPSTREAM"; fi
+done
+done_testing
