@@ -16,7 +16,7 @@ QLIB = tests/qlib/qlib.a
 default: check
 
 check: $(QLIB) tests/bin/ipmeprint tests/bin/ipmetest tests/bin/smtpsink
-	$(MAKE) -s -C tests/unit CC='$(CC)'
+	$(MAKE) -s -C tests/unit CC='$(CC)' check_ipme
 	UPSTREAM='$(UPSTREAM)' prove -v tests/t/*.t
 
 $(QLIB):

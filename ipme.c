@@ -37,9 +37,9 @@ static int append(ipmelist *l,struct ipme_entry *e)
   if (l->len == l->a) {
     n = l->a ? 2 * l->a : 16;
     if (n <= l->a || n > 0xffffffffU / sizeof(*x)) { errno = error_nomem; return 0; }
-    x = (struct ipme_entry *) alloc(n * sizeof(*x));
+    x = (struct ipme_entry *) alloc(n * (unsigned int) sizeof(*x));
     if (!x) return 0;
-    if (l->e) { byte_copy((char *) x,l->len * sizeof(*x),(char *) l->e); alloc_free((char *) l->e); }
+    if (l->e) { byte_copy((char *) x,l->len * (unsigned int) sizeof(*x),(char *) l->e); alloc_free((char *) l->e); }
     l->e = x;
     l->a = n;
   }
@@ -94,13 +94,14 @@ static char *masklen(char *s,unsigned int len,unsigned int *bits)
   char *why;
 
   if (!len) return "missing mask";
+  for (i = 0;i < len;++i)
+    if (!isdigit09(s[i]) && s[i] != '.') return "bad mask";
   if (byte_chr(s,len,'.') < len) {
     if ((why = dotted(s,len,&m))) return why;
     for (*bits = 0;*bits < 32 && (m & (0x80000000UL >> *bits));++*bits) ;
     if (m != mask(*bits)) return "mask not contiguous";
     return 0;
   }
-  for (i = 0;i < len;++i) if (!isdigit09(s[i])) return "bad mask";
   if (s[0] == '0' && len > 1) return "leading zero in mask";
   if (len > 2) return "mask length over 32";
   *bits = (len == 1) ? s[0] - '0' : 10 * (s[0] - '0') + (s[1] - '0');
@@ -168,7 +169,7 @@ static int entry(ipmelist *l,char *fn,unsigned long line,int source,char *s,unsi
   while (len && isblankchar(s[len - 1])) --len;
   while (len && isblankchar(*s)) { ++s; --len; }
   if (!len || *s == '#') return 1;
-  byte_zero((char *) &e,sizeof(e));
+  byte_zero((char *) &e,(unsigned int) sizeof(e));
   if (!ipme_parse(&e,s,len,&why)) return fail(fn,line,why,s,len);
   e.source = source;
   e.line = line;
@@ -188,7 +189,7 @@ int ipme_readfile(ipmelist *l,char *fn,int source)
 
   fd = open_read(fn);
   if (fd == -1) return (errno == error_noent) ? 1 : failread(fn);
-  substdio_fdbuf(&ss,read,fd,buf,sizeof(buf));
+  substdio_fdbuf(&ss,read,fd,buf,(int) sizeof(buf));
   for (n = 1;;++n) {
     if (getln(&ss,&ln,&match,'\n') == -1) { r = failread(fn); break; }
     if (!match && !ln.len) { r = 1; break; }
@@ -242,8 +243,8 @@ static int isup(int s,struct ifreq *ifr)
 {
   struct ifreq flags;
 
-  byte_zero((char *) &flags,sizeof(flags));
-  byte_copy(flags.ifr_name,sizeof(flags.ifr_name),ifr->ifr_name);
+  byte_zero((char *) &flags,(unsigned int) sizeof(flags));
+  byte_copy(flags.ifr_name,(unsigned int) sizeof(flags.ifr_name),ifr->ifr_name);
   if (ioctl(s,SIOCGIFFLAGS,(char *) &flags) == -1) return 0;
   return (flags.ifr_flags & IFF_UP) != 0;
 }
@@ -258,14 +259,14 @@ static int addifaces(ipmelist *l,int s)
   int up;
 
   up = 0;
-  byte_zero((char *) &e,sizeof(e));
+  byte_zero((char *) &e,(unsigned int) sizeof(e));
   e.source = IPME_IFACE;
   e.bits = 32;
   for (x = ifbuf.s;x < ifbuf.s + ifbuf.len;x += len) {
     /* a copy: records need not be aligned, and ioctls must not write over them */
     len = ifbuf.s + ifbuf.len - x;
     if (len > sizeof(r)) len = sizeof(r);
-    byte_zero((char *) &r,sizeof(r));
+    byte_zero((char *) &r,(unsigned int) sizeof(r));
     byte_copy((char *) &r,len,x);
     len = recordlen(&r);
     if (r.ifr_addr.sa_family != AF_INET) continue;
@@ -297,7 +298,7 @@ static int builtin(ipmelist *l,char *ip,unsigned int bits)
 {
   struct ipme_entry e;
 
-  byte_zero((char *) &e,sizeof(e));
+  byte_zero((char *) &e,(unsigned int) sizeof(e));
   byte_copy((char *) &e.ip,4,ip);
   e.bits = bits;
   e.source = IPME_BUILTIN;
@@ -393,7 +394,7 @@ unsigned int ipme_fmt(char *s,struct ipme_entry *e)
   if (e->bits == 32) return len;
   if (s) s[len] = '/';
   ++len;
-  return len + fmt_ulong(s ? s + len : 0,e->bits);
+  return len + fmt_ulong(s ? s + len : 0,(unsigned long) e->bits);
 }
 
 int ipme_catsource(stralloc *sa,struct ipme_entry *e)

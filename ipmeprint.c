@@ -109,7 +109,7 @@ static void sortall(void)
   unsigned int i;
 
   if (ipme_me.len + ipme_not.len < ipme_me.len) die_nomem();
-  sorted = (struct ipme_entry **) alloc((ipme_me.len + ipme_not.len) * sizeof(*sorted) + 1);
+  sorted = (struct ipme_entry **) alloc((ipme_me.len + ipme_not.len) * (unsigned int) sizeof(*sorted) + 1);
   if (!sorted) die_nomem();
   for (i = 0;i < ipme_me.len;++i) sorted[sortedlen++] = ipme_me.e + i;
   for (i = 0;i < ipme_not.len;++i) sorted[sortedlen++] = ipme_not.e + i;

@@ -70,9 +70,12 @@ int main(int argc,char **argv)
 
   dir = 0;
   ++argv; --argc;
-  if (argc >= 2 && str_equal(argv[0],"-c")) { dir = argv[1]; argv += 2; argc -= 2; }
+  if (argc && str_equal(argv[0],"-c")) {
+    if (argc < 2) die_usage();
+    dir = argv[1]; argv += 2; argc -= 2;
+  }
   if (argc < 1) die_usage();
-  ip = (struct ip_address *) alloc(argc * sizeof(*ip));
+  ip = (struct ip_address *) alloc((unsigned int) argc * (unsigned int) sizeof(*ip));
   if (!ip) die_nomem();
   for (i = 0;i < argc;++i) scan(argv[i],ip + i);
   load(dir);

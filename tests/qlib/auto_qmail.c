@@ -1,0 +1,3 @@
+#include "auto_qmail.h"
+
+char auto_qmail[] = "/var/qmail";

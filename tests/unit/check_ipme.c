@@ -1,0 +1,686 @@
+/*
+ * Unit tests for ipme.c (moreipme): the parser, the file reader and the
+ * longest-match lookup.  Built against tests/qlib, or against a patched
+ * qmail tree (see Makefile).  Only "ipme.h" comes from qmail's side, so
+ * this compiles with either set of headers.
+ *
+ * Addresses come from the documentation ranges 192.0.2.0/24,
+ * 198.51.100.0/24 and 203.0.113.0/24, away from the low host numbers
+ * that test networks give their interfaces; test_lookup fails, saying
+ * so, if one is on an interface all the same.
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <check.h>
+
+#include "ipme.h"
+
+static char tmp[] = "/tmp/check_ipme.XXXXXX";
+
+#define FNLEN 512
+
+/* buf = tmp/name, name made as by printf */
+static char *mkfn(char *buf,const char *fmt,...)
+{
+  char name[256];
+  va_list ap;
+
+  va_start(ap,fmt);
+  vsnprintf(name,sizeof(name),fmt,ap);
+  va_end(ap);
+  snprintf(buf,FNLEN,"%s/%s",tmp,name);
+  return buf;
+}
+
+static void writefile(const char *fn,const char *s,size_t len)
+{
+  int fd;
+
+  fd = open(fn,O_WRONLY | O_CREAT | O_TRUNC,0644);
+  ck_assert_msg(fd != -1,"cannot create %s",fn);
+  ck_assert_msg(write(fd,s,len) == (ssize_t) len,"cannot write %s",fn);
+  ck_assert_msg(close(fd) == 0,"cannot close %s",fn);
+}
+
+static struct ip_address addr(const char *s)
+{
+  struct ip_address ip;
+  unsigned int a, b, c, d;
+
+  ck_assert_msg(sscanf(s,"%u.%u.%u.%u",&a,&b,&c,&d) == 4,"bad test address %s",s);
+  ip.d[0] = a; ip.d[1] = b; ip.d[2] = c; ip.d[3] = d;
+  return ip;
+}
+
+static const char *err(void)
+{
+  static char buf[4096];
+  unsigned int n;
+
+  n = ipme_err.len < sizeof(buf) - 1 ? ipme_err.len : sizeof(buf) - 1;
+  if (n) memcpy(buf,ipme_err.s,n);
+  buf[n] = 0;
+  return buf;
+}
+
+/* ipme_parse, good entries */
+
+static struct good {
+  const char *s;
+  unsigned int len; /* 0: strlen */
+  unsigned char d[4];
+  unsigned int bits;
+} good[] = {
+  { "192.0.2.1", 0, { 192, 0, 2, 1 }, 32 },
+  { "0.0.0.0", 0, { 0, 0, 0, 0 }, 32 },
+  { "255.255.255.255", 0, { 255, 255, 255, 255 }, 32 },
+  { "198.51.100.0/24", 0, { 198, 51, 100, 0 }, 24 },
+  { "0.0.0.0/0", 0, { 0, 0, 0, 0 }, 0 },
+  { "203.0.113.5/32", 0, { 203, 0, 113, 5 }, 32 },
+  { "128.0.0.0/1", 0, { 128, 0, 0, 0 }, 1 },
+  { "10.0.0.0/8", 0, { 10, 0, 0, 0 }, 8 },
+  { "198.51.100.0/255.255.255.0", 0, { 198, 51, 100, 0 }, 24 },
+  { "0.0.0.0/0.0.0.0", 0, { 0, 0, 0, 0 }, 0 },
+  { "192.0.2.1/255.255.255.255", 0, { 192, 0, 2, 1 }, 32 },
+  { "10.1.2.3/255.128.0.0", 0, { 10, 1, 2, 3 }, 9 },
+  { "192.0.2.0/255.255.255.254", 0, { 192, 0, 2, 0 }, 31 },
+  { "203.0.113.77/24", 0, { 203, 0, 113, 77 }, 24 }, /* host bits kept */
+  { "203.0.113.77/255.255.255.0", 0, { 203, 0, 113, 77 }, 24 },
+  { "192.0.2.1/24 and more", 12, { 192, 0, 2, 1 }, 24 }, /* len, not the 0 */
+} ;
+
+START_TEST(test_parse_good)
+{
+  struct good *g = &good[_i];
+  struct ipme_entry e;
+  char *why = 0;
+  unsigned int len = g->len ? g->len : strlen(g->s);
+
+  memset(&e,0x55,sizeof(e));
+  ck_assert_msg(ipme_parse(&e,(char *) g->s,len,&why) == 1,
+    "%s: refused: %s",g->s,why ? why : "(no reason)");
+  ck_assert_msg(!memcmp(e.ip.d,g->d,4),"%s: address %u.%u.%u.%u",
+    g->s,e.ip.d[0],e.ip.d[1],e.ip.d[2],e.ip.d[3]);
+  ck_assert_msg(e.bits == g->bits,"%s: bits %u, not %u",g->s,e.bits,g->bits);
+}
+END_TEST
+
+/* ipme_parse, every reason it gives */
+
+static struct bad {
+  const char *s;
+  unsigned int len; /* 0: strlen */
+  const char *why;
+} bad[] = {
+  { "", 0, "missing address" },
+  { "/24", 0, "missing address" },
+  { "abc", 0, "not an address" },
+  { "192.0.2.x", 0, "not an address" },
+  { "-1.2.3.4", 0, "not an address" },
+  { "192.0.2.1#x", 0, "not an address" },
+  { "192..2.1", 0, "empty octet" },
+  { ".192.0.2", 0, "empty octet" },
+  { "192.0.2.1.", 0, "empty octet" },
+  { "192.0.2.1.5", 0, "too many octets" },
+  { "192.0.2", 0, "too few octets" },
+  { "192", 0, "too few octets" },
+  { "192.0.02.1", 0, "leading zero in octet" },
+  { "192.0.2.00", 0, "leading zero in octet" },
+  { "192.0.2.256", 0, "octet over 255" },
+  { "192.0.2.99999999999999999999", 0, "octet over 255" },
+  { "192.0.2.1/", 0, "missing mask" },
+  { "192.0.2.1/x", 0, "bad mask" },
+  { "192.0.2.1/-1", 0, "bad mask" },
+  { "192.0.2.1/24/8", 0, "bad mask" },
+  { "192.0.2.1/255.255.x.0", 0, "bad mask" },
+  { "192.0.2.1/08", 0, "leading zero in mask" },
+  { "192.0.2.1/00", 0, "leading zero in mask" },
+  { "192.0.2.1/33", 0, "mask length over 32" },
+  { "192.0.2.1/100", 0, "mask length over 32" },
+  { "192.0.2.1/99999999999", 0, "mask length over 32" },
+  { "192.0.2.1/255.0.255.0", 0, "mask not contiguous" },
+  { "192.0.2.1/0.255.255.255", 0, "mask not contiguous" },
+  { "192.0.2.1/255.255.255.1", 0, "mask not contiguous" },
+  { "192.0.2.1/255.255.256.0", 0, "octet over 255" },
+  { "192.0.2.1/255.255.255", 0, "too few octets" },
+  { "::1", 0, "IPv6 entry, but this qmail has no IPv6" },
+  { "2001:db8::/32", 0, "IPv6 entry, but this qmail has no IPv6" },
+  { "::ffff:192.0.2.1", 0, "IPv6 entry, but this qmail has no IPv6" },
+  { "192.0.2.1 x", 0, "junk after entry" },
+  { "192.0.2.1\t# comment", 0, "junk after entry" },
+  { "192.0.2.1\r5", 0, "junk after entry" },
+  { "192.0.2.1\0", 10, "NUL byte in line" },
+  { "192.0\0:2.1 x", 12, "NUL byte in line" },
+} ;
+
+START_TEST(test_parse_bad)
+{
+  struct bad *b = &bad[_i];
+  struct ipme_entry e;
+  char *why = 0;
+  unsigned int len = b->len ? b->len : strlen(b->s);
+
+  memset(&e,0,sizeof(e));
+  ck_assert_msg(ipme_parse(&e,(char *) b->s,len,&why) == 0,"case %d: accepted",_i);
+  ck_assert_msg(why != 0,"case %d: no reason",_i);
+  ck_assert_msg(!strcmp(why,b->why),"case %d (%s): \"%s\", not \"%s\"",_i,b->s,why,b->why);
+}
+END_TEST
+
+/* ipme_readfile on files */
+
+static struct rf {
+  const char *text;
+  unsigned int len; /* 0: strlen */
+  int r;
+  unsigned int n; /* entries read, if r is 1 */
+  unsigned long line; /* of the last entry */
+  const char *err; /* after "FILE ", if r is -1 */
+} rf[] = {
+  { "", 0, 1, 0, 0, 0 },
+  { "# a comment\n#\n#192.0.2.1\n", 0, 1, 0, 0, 0 },
+  { "\n \n\t\n \t \r\n\r\n", 0, 1, 0, 0, 0 },
+  { "192.0.2.1\n", 0, 1, 1, 1, 0 },
+  { "192.0.2.1", 0, 1, 1, 1, 0 },
+  { "192.0.2.1\r\n198.51.100.0/24\r\n", 0, 1, 2, 2, 0 },
+  { " \t192.0.2.1 \t\n", 0, 1, 1, 1, 0 },
+  { "# x\n192.0.2.1\n\n198.51.100.0/24", 0, 1, 2, 4, 0 },
+  { "  # indented comment\n\t#\n203.0.113.0/255.255.255.0\n", 0, 1, 1, 3, 0 },
+  { "192.0.2.1\n192.0.2.1\n", 0, 1, 2, 2, 0 },
+  { "bogus\n", 0, -1, 0, 0, "line 1: not an address: bogus" },
+  { "# c\n\n  \n192.0.2.1\n192.0.2.300\n", 0, -1, 0, 0, "line 5: octet over 255: 192.0.2.300" },
+  { "  192.0.2.1 5  \n", 0, -1, 0, 0, "line 1: junk after entry: 192.0.2.1 5" },
+  { "192.0.2.1/33\r\n", 0, -1, 0, 0, "line 1: mask length over 32: 192.0.2.1/33" },
+  { "192.0.2.1\n::1", 0, -1, 0, 0, "line 2: IPv6 entry, but this qmail has no IPv6: ::1" },
+  { "192.0.2.1\0\n", 11, -1, 0, 0, "line 1: NUL byte in line: 192.0.2.1?" },
+  { "a\001b\377c\n", 0, -1, 0, 0, "line 1: not an address: a?b?c" },
+  { "192.0.2.1 # me\n", 0, -1, 0, 0, "line 1: junk after entry: 192.0.2.1 # me" },
+  { "bad\nworse\n", 0, -1, 0, 0, "line 1: not an address: bad" },
+  { "1#2\n", 0, -1, 0, 0, "line 1: not an address: 1#2" },
+  { "\r\n\r\n192.0.2.1/\r\n", 0, -1, 0, 0, "line 3: missing mask: 192.0.2.1/" },
+} ;
+
+static ipmelist list;
+
+START_TEST(test_readfile)
+{
+  struct rf *t = &rf[_i];
+  char fn[FNLEN];
+  char want[1024];
+  int source = (_i & 1) ? IPME_NOT : IPME_MORE;
+  int r;
+
+  mkfn(fn,"rf%d",_i);
+  writefile(fn,t->text,t->len ? t->len : strlen(t->text));
+  list.len = 0;
+  ipme_err.len = 0;
+  r = ipme_readfile(&list,fn,source);
+  ck_assert_msg(r == t->r,"case %d: returned %d, not %d (%s)",_i,r,t->r,err());
+  if (r == 1) {
+    ck_assert_msg(list.len == t->n,"case %d: %u entries, not %u",_i,list.len,t->n);
+    if (t->n) {
+      ck_assert_msg(list.e[t->n - 1].line == t->line,"case %d: last entry on line %lu, not %lu",
+        _i,list.e[t->n - 1].line,t->line);
+      ck_assert_msg(list.e[t->n - 1].source == source,"case %d: source %d",_i,list.e[t->n - 1].source);
+    }
+  }
+  else {
+    snprintf(want,sizeof(want),"%s %s",fn,t->err);
+    ck_assert_str_eq(err(),want);
+  }
+}
+END_TEST
+
+static unsigned int longlen[] = { 79, 80, 81, 100, 3000 } ;
+
+START_TEST(test_readfile_long)
+{
+  unsigned int len = longlen[_i];
+  char fn[FNLEN];
+  char *line;
+  char want[1024];
+  unsigned int show;
+
+  mkfn(fn,"long%d",_i);
+  line = malloc(len + 1);
+  ck_assert(line != 0);
+  memcpy(line,"192.0.2.1",9);
+  memset(line + 9,'x',len - 9);
+  line[len] = '\n';
+  writefile(fn,line,len + 1);
+  show = len > 80 ? 80 : len;
+  snprintf(want,sizeof(want),"%s line 1: not an address: %.*s%s",fn,(int) show,line,len > 80 ? "..." : "");
+  free(line);
+  list.len = 0;
+  ck_assert_int_eq(ipme_readfile(&list,fn,IPME_MORE),-1);
+  ck_assert_str_eq(err(),want);
+}
+END_TEST
+
+START_TEST(test_readfile_missing)
+{
+  char fn[FNLEN];
+
+  list.len = 0;
+  ck_assert_int_eq(ipme_readfile(&list,mkfn(fn,"nosuchfile"),IPME_MORE),1);
+  ck_assert_uint_eq(list.len,0);
+}
+END_TEST
+
+static void unreadable(char *fn)
+{
+  char want[1024];
+
+  snprintf(want,sizeof(want),"unable to read %s: ",fn);
+  list.len = 0;
+  ipme_err.len = 0;
+  ck_assert_int_eq(ipme_readfile(&list,fn,IPME_MORE),-1);
+  ck_assert_msg(!strncmp(err(),want,strlen(want)) && strlen(err()) > strlen(want),
+    "error is \"%s\"",err());
+}
+
+START_TEST(test_readfile_dir)
+{
+  char fn[FNLEN];
+
+  ck_assert(mkdir(mkfn(fn,"adir"),0755) == 0);
+  unreadable(fn);
+}
+END_TEST
+
+START_TEST(test_readfile_notdir)
+{
+  char fn[FNLEN];
+
+  writefile(mkfn(fn,"plain"),"192.0.2.1\n",10);
+  unreadable(mkfn(fn,"plain/moreipme"));
+}
+END_TEST
+
+START_TEST(test_readfile_mode000)
+{
+  char fn[FNLEN];
+
+  writefile(mkfn(fn,"mode000"),"192.0.2.1\n",10);
+  ck_assert(chmod(fn,0) == 0);
+  if (geteuid() == 0) { /* root reads it all the same */
+    list.len = 0;
+    ck_assert_int_eq(ipme_readfile(&list,fn,IPME_MORE),1);
+    ck_assert_uint_eq(list.len,1);
+  }
+  else
+    unreadable(fn);
+}
+END_TEST
+
+/* ipme_load, ipme_match, ipme_is */
+
+#define ANY (-1)
+
+static struct lookup {
+  const char *more; /* 0: no such file */
+  const char *not;
+  const char *ip;
+  int is;
+  int source; /* of the deciding entry; 0: none; ANY: not checked */
+  unsigned long line;
+  unsigned int bits;
+  const char *written; /* the entry's address, if not 0 */
+} lookup[] = {
+  /* nothing configured */
+  { 0, 0, "192.0.2.201", 0, 0, 0, 0, 0 },
+  { "", "", "198.51.100.201", 0, 0, 0, 0, 0 },
+  /* moreipme alone */
+  { "192.0.2.201\n", 0, "192.0.2.201", 1, IPME_MORE, 1, 32, "192.0.2.201" },
+  { "192.0.2.201\n", 0, "192.0.2.202", 0, 0, 0, 0, 0 },
+  { "203.0.113.77/24\n", 0, "203.0.113.201", 1, IPME_MORE, 1, 24, "203.0.113.77" },
+  { "203.0.113.77/24\n", 0, "198.51.100.77", 0, 0, 0, 0, 0 },
+  { "# a\n\n  \n\t198.51.100.0/24 \r\n", 0, "198.51.100.150", 1, IPME_MORE, 4, 24, "198.51.100.0" },
+  /* notipme alone */
+  { 0, "192.0.2.201\n", "192.0.2.201", 0, IPME_NOT, 1, 32, "192.0.2.201" },
+  { "", "192.0.2.0/24\n", "192.0.2.201", 0, IPME_NOT, 1, 24, "192.0.2.0" },
+  /* a longer notipme inside a shorter moreipme */
+  { "198.51.100.0/24\n", "198.51.100.128/25\n", "198.51.100.200", 0, IPME_NOT, 1, 25, "198.51.100.128" },
+  { "198.51.100.0/24\n", "198.51.100.128/25\n", "198.51.100.127", 1, IPME_MORE, 1, 24, "198.51.100.0" },
+  /* a longer moreipme inside a shorter notipme */
+  { "# me\n203.0.113.207\n", "203.0.113.0/24\n", "203.0.113.207", 1, IPME_MORE, 2, 32, "203.0.113.207" },
+  { "# me\n203.0.113.207\n", "203.0.113.0/24\n", "203.0.113.208", 0, IPME_NOT, 1, 24, "203.0.113.0" },
+  /* equal lengths: notipme wins, whatever the form of the mask */
+  { "192.0.2.0/24\n", "192.0.2.0/255.255.255.0\n", "192.0.2.209", 0, IPME_NOT, 1, 24, 0 },
+  { "192.0.2.0/255.255.255.0\n", "192.0.2.0/24\n", "192.0.2.209", 0, IPME_NOT, 1, 24, 0 },
+  { "192.0.2.209\n", "192.0.2.209/32\n", "192.0.2.209", 0, IPME_NOT, 1, 32, 0 },
+  { "198.51.100.0/255.255.255.128", "\n198.51.100.5/25", "198.51.100.101", 0, IPME_NOT, 2, 25, "198.51.100.5" },
+  /* notipme /0 against moreipme /32 */
+  { "198.51.100.109/32\n", "0.0.0.0/0\n", "198.51.100.109", 1, IPME_MORE, 1, 32, 0 },
+  { "198.51.100.109/32\n", "0.0.0.0/0\n", "198.51.100.110", 0, IPME_NOT, 1, 0, 0 },
+  { "198.51.100.109/32\n", "0.0.0.0/0\n", "127.1.2.3", 1, IPME_BUILTIN, 0, 8, "127.0.0.0" },
+  /* the longest entry decides, not the first */
+  { "192.0.2.0/24\n192.0.2.64/26\n192.0.2.0/25\n", "192.0.2.0/25\n", "192.0.2.70", 1, IPME_MORE, 2, 26, 0 },
+  { "192.0.2.0/24\n192.0.2.64/26\n192.0.2.0/25\n", "192.0.2.0/25\n", "192.0.2.30", 0, IPME_NOT, 1, 25, 0 },
+  { "192.0.2.0/24\n192.0.2.64/26\n192.0.2.0/25\n", "192.0.2.0/25\n", "192.0.2.200", 1, IPME_MORE, 1, 24, 0 },
+  { 0, "0.0.0.0/0\n192.0.2.240/28\n192.0.2.0/24\n", "192.0.2.243", 0, IPME_NOT, 2, 28, 0 },
+  /* builtins: 127.0.0.0/8 and 0.0.0.0 */
+  { 0, 0, "127.0.0.1", 1, ANY, 0, 0, 0 },
+  { 0, 0, "127.1.2.3", 1, IPME_BUILTIN, 0, 8, "127.0.0.0" },
+  { 0, 0, "0.0.0.0", 1, IPME_BUILTIN, 0, 32, "0.0.0.0" },
+  { 0, "0.0.0.0/0\n", "0.0.0.0", 1, IPME_BUILTIN, 0, 32, 0 },
+  /* notipme 127.0.0.0/8 ties the builtin, and wins */
+  { 0, "127.0.0.0/8\n", "127.0.0.2", 0, IPME_NOT, 1, 8, 0 },
+  { 0, "127.0.0.0/255.0.0.0\n", "127.255.255.255", 0, IPME_NOT, 1, 8, 0 },
+} ;
+
+/* the name of an interface that has ip, or 0 */
+static const char *iface(struct ip_address *ip)
+{
+  unsigned int i;
+
+  for (i = 0;i < ipme_me.len;++i)
+    if (ipme_me.e[i].source == IPME_IFACE && !memcmp(ipme_me.e[i].ip.d,ip->d,4))
+      return ipme_me.e[i].ifname;
+  return 0;
+}
+
+/* dir: a new directory, holding moreipme and notipme unless they are 0 */
+static void mkcontrol(char *dir,const char *more,const char *not)
+{
+  char fn[FNLEN];
+
+  ck_assert_msg(mkdir(dir,0755) == 0,"cannot make %s",dir);
+  if (more) { snprintf(fn,sizeof(fn),"%s/moreipme",dir); writefile(fn,more,strlen(more)); }
+  if (not) { snprintf(fn,sizeof(fn),"%s/notipme",dir); writefile(fn,not,strlen(not)); }
+}
+
+START_TEST(test_lookup)
+{
+  struct lookup *t = &lookup[_i];
+  struct ip_address ip = addr(t->ip);
+  struct ipme_entry *m;
+  char d[FNLEN];
+  char w[20];
+
+  mkcontrol(mkfn(d,"lookup%d",_i),t->more,t->not);
+  ck_assert_msg(ipme_load(d) == 1,"case %d: ipme_load failed: %s",_i,err());
+  if (t->source != ANY)
+    ck_assert_msg(!iface(&ip),"case %d: %s is an address of %s here; the table needs one that is not",
+      _i,t->ip,iface(&ip));
+  ck_assert_msg(ipme_is(&ip) == t->is,"case %d: %s is %sme",_i,t->ip,t->is ? "" : "not ");
+  m = ipme_match(&ip);
+  if (!t->source) {
+    ck_assert_msg(m == 0,"case %d: %s matched source %d line %lu",_i,t->ip,m ? m->source : 0,m ? m->line : 0);
+    return;
+  }
+  ck_assert_msg(m != 0,"case %d: %s matched nothing",_i,t->ip);
+  if (t->source == ANY) return;
+  ck_assert_msg(m->source == t->source,"case %d: source %d, not %d",_i,m->source,t->source);
+  ck_assert_msg(m->line == t->line,"case %d: line %lu, not %lu",_i,m->line,t->line);
+  ck_assert_msg(m->bits == t->bits,"case %d: bits %u, not %u",_i,m->bits,t->bits);
+  if (t->written) {
+    snprintf(w,sizeof(w),"%u.%u.%u.%u",m->ip.d[0],m->ip.d[1],m->ip.d[2],m->ip.d[3]);
+    ck_assert_str_eq(w,t->written);
+  }
+}
+END_TEST
+
+/* ipme_load failing: what ipme_err says after "DIR" */
+
+static struct loadbad {
+  const char *more; /* 0: no such file */
+  const char *not;
+  const char *err;
+} loadbad[] = {
+  { "192.0.2.1\n\n10.0.0.300\n", 0, "/moreipme line 3: octet over 255: 10.0.0.300" },
+  { "192.0.2.1\n\n10.0.0.300\n", "x\n", "/moreipme line 3: octet over 255: 10.0.0.300" },
+  { "192.0.2.1\n", "# v6\n::1\n", "/notipme line 2: IPv6 entry, but this qmail has no IPv6: ::1" },
+  { 0, "198.51.100.0/24\n198.51.100.0/255.0.255.0", "/notipme line 2: mask not contiguous: 198.51.100.0/255.0.255.0" },
+} ;
+
+START_TEST(test_load_bad)
+{
+  struct loadbad *t = &loadbad[_i];
+  char d[FNLEN];
+  char want[1024];
+
+  mkcontrol(mkfn(d,"loadbad%d",_i),t->more,t->not);
+  ck_assert_int_eq(ipme_load(d),-1);
+  snprintf(want,sizeof(want),"%s%s",d,t->err);
+  ck_assert_str_eq(err(),want);
+}
+END_TEST
+
+/* a file that cannot be read is not a file that is not there */
+static void loadunreadable(char *dir,char *fn)
+{
+  char want[1024];
+
+  ck_assert_int_eq(ipme_load(dir),-1);
+  snprintf(want,sizeof(want),"unable to read %s: ",fn);
+  ck_assert_msg(!strncmp(err(),want,strlen(want)) && strlen(err()) > strlen(want),
+    "error is \"%s\", not \"%s...\"",err(),want);
+}
+
+START_TEST(test_load_unreadable)
+{
+  char d[FNLEN];
+  char fn[FNLEN];
+
+  mkcontrol(mkfn(d,"unreadable"),"192.0.2.1\n",0);
+  ck_assert(mkdir(mkfn(fn,"unreadable/notipme"),0755) == 0);
+  loadunreadable(d,fn);
+}
+END_TEST
+
+START_TEST(test_load_nodir)
+{
+  char d[FNLEN];
+
+  loadunreadable(mkfn(d,"nosuchdir"),d);
+}
+END_TEST
+
+START_TEST(test_load_notdir)
+{
+  char d[FNLEN];
+  char fn[FNLEN];
+
+  writefile(mkfn(d,"notadir"),"192.0.2.1\n",10);
+  loadunreadable(d,mkfn(fn,"notadir/moreipme"));
+}
+END_TEST
+
+/* a second load replaces the first, and clears ipme_err */
+START_TEST(test_load_again)
+{
+  char good[FNLEN];
+  char bad[FNLEN];
+  char swapped[FNLEN];
+  struct ip_address ip = addr("192.0.2.1");
+  unsigned int n;
+
+  mkcontrol(mkfn(good,"again"),"192.0.2.1\n",0);
+  mkcontrol(mkfn(bad,"againbad"),"192.0.2.1\n","192.0.2.1\nx\n");
+  mkcontrol(mkfn(swapped,"againswapped"),0,"192.0.2.1\n");
+  ck_assert_int_eq(ipme_load(good),1);
+  n = ipme_me.len;
+  ck_assert_int_eq(ipme_load(bad),-1);
+  ck_assert_uint_ne(ipme_err.len,0);
+  ck_assert_int_eq(ipme_load(good),1);
+  ck_assert_uint_eq(ipme_me.len,n);
+  ck_assert_uint_eq(ipme_not.len,0);
+  ck_assert_uint_eq(ipme_err.len,0);
+  ck_assert_int_eq(ipme_is(&ip),1);
+  ck_assert_int_eq(ipme_load(swapped),1);
+  ck_assert_uint_eq(ipme_me.len,n - 1);
+  ck_assert_int_eq(ipme_is(&ip),0);
+}
+END_TEST
+
+/* ipme_is loads control/moreipme and control/notipme when it must, once */
+START_TEST(test_init)
+{
+  struct ip_address ip = addr("192.0.2.3");
+  char home[FNLEN];
+  char d[FNLEN];
+  char fnmore[FNLEN];
+  char fnnot[FNLEN];
+  int cwd;
+
+  ck_assert(mkdir(mkfn(home,"home"),0755) == 0);
+  mkcontrol(mkfn(d,"home/control"),"192.0.2.3/33\n",0);
+  mkfn(fnmore,"home/control/moreipme");
+  mkfn(fnnot,"home/control/notipme");
+  ck_assert_int_eq(ipme_load(d),-1);
+  cwd = open(".",O_RDONLY);
+  ck_assert(cwd != -1);
+  ck_assert(chdir(home) == 0);
+  ck_assert_int_eq(ipme_is(&ip),-1);
+  ck_assert_str_eq(err(),"control/moreipme line 1: mask length over 32: 192.0.2.3/33");
+  writefile(fnmore,"192.0.2.3/32\n",13);
+  ck_assert_int_eq(ipme_is(&ip),1);
+  ck_assert_int_eq(ipme_init(),1);
+  writefile(fnnot,"192.0.2.3\n",10);
+  ck_assert_int_eq(ipme_is(&ip),1); /* not read again */
+  ck_assert(fchdir(cwd) == 0);
+  close(cwd);
+}
+END_TEST
+
+/* ipme_fmt and ipme_catsource, on entries ipme_load made */
+START_TEST(test_fmt)
+{
+  static const char *more = "# x\n192.0.2.1\n198.51.100.77/24\n0.0.0.0/0.0.0.0\n";
+  static const char *want[] = { "192.0.2.1", "198.51.100.77/24", "0.0.0.0/0" } ;
+  char d[FNLEN];
+  char s[IPME_FMT];
+  char line[64];
+  static stralloc sa;
+  struct ip_address ip;
+  struct ipme_entry *m;
+  struct ipme_entry e;
+  unsigned int i;
+  unsigned int len;
+
+  mkcontrol(mkfn(d,"fmt"),more,"203.0.113.0/25\n");
+  ck_assert_int_eq(ipme_load(d),1);
+  ck_assert_uint_ge(ipme_me.len,5);
+  for (i = 0;i < 3;++i) {
+    m = &ipme_me.e[ipme_me.len - 3 + i];
+    ck_assert_int_eq(m->source,IPME_MORE);
+    len = ipme_fmt(s,m);
+    ck_assert_uint_eq(len,ipme_fmt((char *) 0,m));
+    ck_assert_uint_eq(len,strlen(want[i]));
+    ck_assert(!memcmp(s,want[i],len));
+    sa.len = 0;
+    ck_assert(ipme_catsource(&sa,m));
+    snprintf(line,sizeof(line),"/moreipme:%u",i + 2);
+    ck_assert_msg(sa.len == strlen(d) + strlen(line) && !memcmp(sa.s,d,strlen(d))
+      && !memcmp(sa.s + strlen(d),line,strlen(line)),"source \"%.*s\"",(int) sa.len,sa.s);
+  }
+  ip = addr("203.0.113.99");
+  m = ipme_match(&ip);
+  ck_assert(m != 0);
+  sa.len = 0;
+  ck_assert(ipme_catsource(&sa,m));
+  snprintf(line,sizeof(line),"%s/notipme:1",d);
+  ck_assert_msg(sa.len == strlen(line) && !memcmp(sa.s,line,sa.len),"source \"%.*s\"",(int) sa.len,sa.s);
+  ip = addr("127.3.4.5");
+  m = ipme_match(&ip);
+  ck_assert(m != 0);
+  ck_assert_uint_eq(ipme_fmt(s,m),11);
+  ck_assert(!memcmp(s,"127.0.0.0/8",11));
+  sa.len = 0;
+  ck_assert(ipme_catsource(&sa,m));
+  ck_assert(sa.len == 7 && !memcmp(sa.s,"builtin",7));
+  memset(&e,0,sizeof(e));
+  e.ip = addr("255.255.255.255");
+  e.bits = 31;
+  ck_assert_uint_eq(ipme_fmt(s,&e),18); /* the longest */
+  ck_assert(!memcmp(s,"255.255.255.255/31",18));
+  ck_assert_uint_le(18,IPME_FMT);
+}
+END_TEST
+
+static void cleanup(const char *d)
+{
+  DIR *dp;
+  struct dirent *x;
+  char fn[1024];
+  struct stat st;
+
+  dp = opendir(d);
+  if (!dp) return;
+  while ((x = readdir(dp))) {
+    if (!strcmp(x->d_name,".") || !strcmp(x->d_name,"..")) continue;
+    snprintf(fn,sizeof(fn),"%s/%s",d,x->d_name);
+    if (lstat(fn,&st) == 0 && S_ISDIR(st.st_mode)) cleanup(fn);
+    else unlink(fn);
+  }
+  closedir(dp);
+  rmdir(d);
+}
+
+#define N(a) ((int) (sizeof(a) / sizeof((a)[0])))
+
+static Suite *suite(void)
+{
+  Suite *s = suite_create("ipme");
+  TCase *tc;
+
+  tc = tcase_create("parse");
+  tcase_add_loop_test(tc,test_parse_good,0,N(good));
+  tcase_add_loop_test(tc,test_parse_bad,0,N(bad));
+  suite_add_tcase(s,tc);
+
+  tc = tcase_create("readfile");
+  tcase_add_loop_test(tc,test_readfile,0,N(rf));
+  tcase_add_loop_test(tc,test_readfile_long,0,N(longlen));
+  tcase_add_test(tc,test_readfile_missing);
+  tcase_add_test(tc,test_readfile_dir);
+  tcase_add_test(tc,test_readfile_notdir);
+  tcase_add_test(tc,test_readfile_mode000);
+  suite_add_tcase(s,tc);
+
+  tc = tcase_create("lookup");
+  tcase_add_loop_test(tc,test_lookup,0,N(lookup));
+  tcase_add_loop_test(tc,test_load_bad,0,N(loadbad));
+  tcase_add_test(tc,test_load_unreadable);
+  tcase_add_test(tc,test_load_nodir);
+  tcase_add_test(tc,test_load_notdir);
+  tcase_add_test(tc,test_load_again);
+  tcase_add_test(tc,test_init);
+  tcase_add_test(tc,test_fmt);
+  suite_add_tcase(s,tc);
+
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr;
+  TestResult **tr;
+  int i;
+  int n;
+
+  if (!mkdtemp(tmp)) { perror("check_ipme: mkdtemp"); return 111; }
+  sr = srunner_create(suite());
+  srunner_run_all(sr,CK_SILENT);
+  /* the failures first, so that the summary is the last line */
+  n = srunner_ntests_failed(sr);
+  tr = srunner_failures(sr);
+  for (i = 0;i < n;++i)
+    printf("%s:%d:%c:%s: %s\n",tr_lfile(tr[i]),tr_lno(tr[i]),
+      tr_rtype(tr[i]) == CK_FAILURE ? 'F' : 'E',tr_tcname(tr[i]),tr_msg(tr[i]));
+  free(tr);
+  fflush(stdout);
+  srunner_print(sr,CK_MINIMAL);
+  srunner_free(sr);
+  cleanup(tmp);
+  return n ? 1 : 0;
+}
