@@ -129,11 +129,18 @@ checktree() {
   for f in ipmeprint ipmetest; do
     [ -x "$prefix/bin/$f" ] && ok "$name: $f is installed in bin" || notok "$name: $f is installed in bin"
   done
+  for f in man/man8/ipmeprint.8 man/man8/ipmetest.8 man/cat8/ipmeprint.0 man/cat8/ipmetest.0 doc/moreipme.README; do
+    [ -s "$prefix/$f" ] && ok "$name: make setup installs $f" || notok "$name: make setup installs $f"
+  done
   checkunit "$name" "$work"
   echo mail.example.org > "$prefix/control/me"
   printf '# NAT: the public address\n203.0.113.5\n' > "$prefix/control/moreipme"
   printf '198.51.100.2\n' > "$prefix/control/notipme"
   checktools "$name"
+  out=$("$prefix/bin/qmail-showctl" 2>&1)
+  like "$out" '^Also me: 203\.0\.113\.5\.$' "$name: qmail-showctl shows moreipme's entries"
+  like "$out" '^Not me, unless a longer entry says so: 198\.51\.100\.2\.$' "$name: qmail-showctl shows notipme's entries"
+  if printf '%s\n' "$out" | grep -q 'ipme: I have no idea'; then notok "$name: qmail-showctl knows both files"; else ok "$name: qmail-showctl knows both files"; fi
   checkremote "$name"
   checkconfig "$name" "$work"
 }
