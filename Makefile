@@ -10,7 +10,8 @@ CFLAGS = -O2 -Wall -Wextra
 UPSTREAM =
 TREE =
 PREFIX =
-PATCHES = qmail-1.03-moreipme-0.6.patch netqmail-1.05-moreipme-0.6.patch
+PATCHES = qmail-1.03-moreipme-0.6.patch netqmail-1.05-moreipme-0.6.patch \
+notqmail-1.09-moreipme-0.6.patch
 QLIB = tests/qlib/qlib.a
 
 default: check
@@ -40,6 +41,8 @@ patches:
 	mv qmail-1.03-moreipme-0.6.patch.new qmail-1.03-moreipme-0.6.patch
 	tools/mkpatch netqmail-1.05 '$(UPSTREAM)/netqmail-1.05' > netqmail-1.05-moreipme-0.6.patch.new
 	mv netqmail-1.05-moreipme-0.6.patch.new netqmail-1.05-moreipme-0.6.patch
+	tools/mkpatch notqmail-1.09 '$(UPSTREAM)/notqmail-1.09' > notqmail-1.09-moreipme-0.6.patch.new
+	mv notqmail-1.09-moreipme-0.6.patch.new notqmail-1.09-moreipme-0.6.patch
 
 try:
 	@test -n '$(TREE)' -a -n '$(PREFIX)' || { echo 'usage: make try TREE=DIR PREFIX=DIR' >&2; exit 100; }

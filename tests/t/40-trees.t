@@ -1,7 +1,9 @@
 #!/bin/sh
 # Tree suite: the patches on pristine qmail trees. Needs UPSTREAM=DIR
-# holding qmail-1.03/, netqmail-1.05/ (netqmail-1.06/ too, if present),
-# root, and network namespaces (unshare -n); skips visibly otherwise.
+# holding qmail-1.03/, netqmail-1.05/, netqmail-1.06/ and notqmail-1.09/
+# (a missing one is a visible skip), root, and network namespaces
+# (unshare -n); skips visibly otherwise. Each tree is built with its own
+# conf-cc (cc), then again with clang if there is one.
 . "$(dirname "$0")/../lib.sh"
 [ -n "${UPSTREAM:-}" ] || skip_all "UPSTREAM is not set, so no pristine trees"
 [ "$(id -u)" = 0 ] || skip_all "needs root"
@@ -44,8 +46,8 @@ checkpatch() {
 }
 
 checkunit() {
-  name=$1 work=$2
-  out=$(make -s -C "$T_TOP/tests/unit" TREE="$work/$name" OUT="$work/unit" 2>&1)
+  name=$1 build=$2
+  out=$(make -s -C "$T_TOP/tests/unit" TREE="$build" OUT="$build.unit" 2>&1)
   if [ $? -eq 0 ]; then ok "$name: unit tests pass linked with the tree's own objects"
   else notok "$name: unit tests against the tree's objects"; fi
   diag "$(printf '%s\n' "$out" | tail -n 1)"
@@ -97,10 +99,32 @@ checkremote() {
   like "$out" '^220 ' "$name: qmail-smtpd greets once moreipme is fixed"
 }
 
+# our files with the tree's headers, and the compiler the tree was built with
+checkwarnings() {
+  name=$1 build=$2 cc=$3
+  out=$(cd "$build" && for f in ipme.c ipmeprint.c ipmetest.c; do
+    $cc -O2 -Wall -Wextra -Wshadow -c "$f" -o /dev/null || echo "$f: $cc failed"; done 2>&1)
+  is "$out" "" "$name: ipme.c, ipmeprint.c and ipmetest.c compile with $cc -Wall -Wextra -Wshadow, no warnings"
+  [ -f "$build/tests/unittest_ipme.c" ] || return 0
+  out=$(cd "$build/tests" && $cc -O2 -Wall -Wextra -Wshadow -I.. $(pkg-config --cflags check) \
+    -c unittest_ipme.c -o /dev/null 2>&1 || echo "unittest_ipme.c: $cc failed")
+  is "$out" "" "$name: tests/unittest_ipme.c compiles with $cc -Wall -Wextra -Wshadow, no warnings"
+}
+
+# the tree's own unit tests, if it has them (notqmail: make test), ours among them
+checkowntests() {
+  name=$1 build=$2
+  grep -q '^test:' "$build/Makefile" || return 0
+  out=$(cd "$build" && make test 2>&1)
+  if [ $? -eq 0 ]; then ok "$name: make test passes"
+  else notok "$name: make test passes"; diag "$(printf '%s\n' "$out" | tail -20)"; fi
+  like "$(cd "$build/tests" && ./unittest_ipme 2>&1)" \
+    '^100%: Checks: [1-9][0-9]*, Failures: 0, Errors: 0$' "$name: make test built unittest_ipme, which passes"
+}
+
 # config.sh with stand-ins for the DNS tools: which addresses get a PTR lookup
 checkconfig() {
-  name=$1 work=$2
-  b=$work/$name
+  name=$1 b=$2
   for p in hostname dnsfq dnsip dnsptr; do mv "$b/$p" "$b/$p.real"; done
   printf '#!/bin/sh\necho mail\n' > "$b/hostname"
   printf '#!/bin/sh\necho mail.example.org\n' > "$b/dnsfq"
@@ -114,25 +138,53 @@ checkconfig() {
   for p in hostname dnsfq dnsip dnsptr; do mv "$b/$p.real" "$b/$p"; done
 }
 
+# everything built is in TARGETS: make clean leaves the files of the patched tree, no others
+checkclean() {
+  name=$1 tree=$2 patchfile=$3 build=$4
+  rm -rf "$scratch/ref" && cp -R "$tree" "$scratch/ref"
+  (cd "$scratch/ref" && patch -s -p1 < "$patchfile") || { notok "$name: patch a copy for make clean"; return; }
+  (cd "$build" && make clean) > "$scratch/clean.out" 2>&1 || { notok "$name: make clean"; diag "$(tail -5 "$scratch/clean.out")"; return; }
+  (cd "$build" && find . -type f) | sort > "$scratch/built.ls"
+  (cd "$scratch/ref" && find . -type f) | sort > "$scratch/ref.ls"
+  is "$(comm -3 "$scratch/built.ls" "$scratch/ref.ls")" "" "$name: make clean removes all it built (TARGETS lists ipmetest and the man pages)"
+}
+
+# checktree NAME TREE [CC]: with CC, on a copy of TREE whose conf-cc and
+# conf-ld say CC instead of cc
 checktree() {
-  name=$1 tree=$2
-  patchfile=$T_TOP/$("$T_TOP/tools/treename" -p "$tree") || { notok "$name: tools/treename knows it"; return; }
-  checkpatch "$name" "$tree" "$patchfile"
-  work=$scratch/$name.work
-  prefix=$scratch/$name.prefix
+  tree=$2 cc=${3:-cc}
+  patchfile=$T_TOP/$("$T_TOP/tools/treename" -p "$tree") || { notok "$1: tools/treename knows it"; return; }
+  if [ $# -eq 2 ]; then
+    name=$1
+    is "$("$T_TOP/tools/treename" "$tree")" "$name" "$name: tools/treename recognises it"
+    checkpatch "$name" "$tree" "$patchfile"
+  else
+    name="$1 ($cc)"
+    rm -rf "$scratch/src" && cp -R "$tree" "$scratch/src"
+    for f in conf-cc conf-ld; do
+      sed "1s/^[^ ]*/$cc/" "$scratch/src/$f" > "$scratch/src/$f.new" && mv "$scratch/src/$f.new" "$scratch/src/$f"
+    done
+    tree=$scratch/src
+  fi
+  work=$scratch/$1.$cc.work
+  prefix=$scratch/$1.$cc.prefix
+  build=$work/$1
   if "$T_TOP/tools/try" "$tree" "$prefix" "$work" > "$scratch/try.out" 2>&1; then
     ok "$name: make try builds it and make setup check installs it, instcheck silent"
   else
     notok "$name: make try"; diag "$(tail -20 "$scratch/try.out")"; return
   fi
   diag "$(grep notice "$scratch/try.out")"
+  like "$(cat "$build/compile")" "^exec $cc -O2 " "$name: built with $cc ($($cc --version | head -n 1))"
+  checkwarnings "$name" "$build" "$cc"
   for f in ipmeprint ipmetest; do
     [ -x "$prefix/bin/$f" ] && ok "$name: $f is installed in bin" || notok "$name: $f is installed in bin"
   done
   for f in man/man8/ipmeprint.8 man/man8/ipmetest.8 man/cat8/ipmeprint.0 man/cat8/ipmetest.0 doc/moreipme.README; do
     [ -s "$prefix/$f" ] && ok "$name: make setup installs $f" || notok "$name: make setup installs $f"
   done
-  checkunit "$name" "$work"
+  checkunit "$name" "$build"
+  checkowntests "$name" "$build"
   echo mail.example.org > "$prefix/control/me"
   printf '# NAT: the public address\n203.0.113.5\n' > "$prefix/control/moreipme"
   printf '198.51.100.2\n' > "$prefix/control/notipme"
@@ -142,11 +194,15 @@ checktree() {
   like "$out" '^Not me, unless a longer entry says so: 198\.51\.100\.2\.$' "$name: qmail-showctl shows notipme's entries"
   if printf '%s\n' "$out" | grep -q 'ipme: I have no idea'; then notok "$name: qmail-showctl knows both files"; else ok "$name: qmail-showctl knows both files"; fi
   checkremote "$name"
-  checkconfig "$name" "$work"
+  checkconfig "$name" "$build"
+  checkclean "$name" "$tree" "$patchfile" "$build"
 }
 
-for name in qmail-1.03 netqmail-1.05 netqmail-1.06; do
-  if [ -d "$UPSTREAM/$name" ]; then checktree "$name" "$UPSTREAM/$name"
-  else echo "SKIP: $name: no $UPSTREAM/$name" >&2; T_N=$((T_N + 1)); echo "ok $T_N # SKIP no $name in UPSTREAM"; fi
+for t in qmail-1.03 netqmail-1.05 netqmail-1.06 notqmail-1.09; do
+  if [ -d "$UPSTREAM/$t" ]; then
+    checktree "$t" "$UPSTREAM/$t"
+    if command -v clang >/dev/null 2>&1; then checktree "$t" "$UPSTREAM/$t" clang
+    else echo "SKIP: $t: no clang" >&2; T_N=$((T_N + 1)); echo "ok $T_N # SKIP no clang for $t"; fi
+  else echo "SKIP: $t: no $UPSTREAM/$t" >&2; T_N=$((T_N + 1)); echo "ok $T_N # SKIP no $t in UPSTREAM"; fi
 done
 done_testing

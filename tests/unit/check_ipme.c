@@ -10,6 +10,8 @@
  * so, if one is on an interface all the same.
  */
 
+#include <check.h>
+
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <dirent.h>
@@ -19,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <check.h>
 
 #include "ipme.h"
 
@@ -498,25 +499,25 @@ END_TEST
 /* a second load replaces the first, and clears ipme_err */
 START_TEST(test_load_again)
 {
-  char good[FNLEN];
-  char bad[FNLEN];
-  char swapped[FNLEN];
+  char dirgood[FNLEN];
+  char dirbad[FNLEN];
+  char dirswapped[FNLEN];
   struct ip_address ip = addr("192.0.2.1");
   unsigned int n;
 
-  mkcontrol(mkfn(good,"again"),"192.0.2.1\n",0);
-  mkcontrol(mkfn(bad,"againbad"),"192.0.2.1\n","192.0.2.1\nx\n");
-  mkcontrol(mkfn(swapped,"againswapped"),0,"192.0.2.1\n");
-  ck_assert_int_eq(ipme_load(good),1);
+  mkcontrol(mkfn(dirgood,"again"),"192.0.2.1\n",0);
+  mkcontrol(mkfn(dirbad,"againbad"),"192.0.2.1\n","192.0.2.1\nx\n");
+  mkcontrol(mkfn(dirswapped,"againswapped"),0,"192.0.2.1\n");
+  ck_assert_int_eq(ipme_load(dirgood),1);
   n = ipme_me.len;
-  ck_assert_int_eq(ipme_load(bad),-1);
+  ck_assert_int_eq(ipme_load(dirbad),-1);
   ck_assert_uint_ne(ipme_err.len,0);
-  ck_assert_int_eq(ipme_load(good),1);
+  ck_assert_int_eq(ipme_load(dirgood),1);
   ck_assert_uint_eq(ipme_me.len,n);
   ck_assert_uint_eq(ipme_not.len,0);
   ck_assert_uint_eq(ipme_err.len,0);
   ck_assert_int_eq(ipme_is(&ip),1);
-  ck_assert_int_eq(ipme_load(swapped),1);
+  ck_assert_int_eq(ipme_load(dirswapped),1);
   ck_assert_uint_eq(ipme_me.len,n - 1);
   ck_assert_int_eq(ipme_is(&ip),0);
 }
