@@ -3,6 +3,7 @@
 #   make check UPSTREAM=DIR    ... and the tree suite on DIR's pristine trees
 #   make patches UPSTREAM=DIR  regenerate the committed patches
 #   make try TREE=DIR PREFIX=DIR  try the patch on a copy of any qmail tree
+#   make e2e UPSTREAM=DIR      the NAT mail loop, end to end (minutes)
 
 SHELL = /bin/sh
 CC = cc
@@ -15,6 +16,8 @@ notqmail-1.09-moreipme-0.6.patch
 QLIB = tests/qlib/qlib.a
 
 default: check
+
+include tests/e2e/Makefile.inc
 
 check: $(QLIB) tests/bin/ipmeprint tests/bin/ipmetest tests/bin/smtpsink
 	$(MAKE) -s -C tests/unit CC='$(CC)' check_ipme
