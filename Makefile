@@ -57,3 +57,5 @@ clean:
 	rm -rf tests/bin
 
 .PHONY: default check patches try clean
+
+include bench/Makefile.inc

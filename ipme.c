@@ -66,24 +66,27 @@ static char *dotted(char *s,unsigned int len,unsigned long *u)
 {
   unsigned int i;
   unsigned int start;
-  unsigned int octets;
+  unsigned int dots;
   unsigned long o;
 
-  for (i = 0;i < len;++i)
-    if (!isdigit09(s[i]) && s[i] != '.') return "not an address";
-  octets = 0;
+  dots = 0;
+  for (i = 0;i < len;++i) {
+    if (s[i] == '.') ++dots;
+    else if (!isdigit09(s[i])) return "not an address";
+  }
+  for (i = 0;i <= len;++i)
+    if ((i == len || s[i] == '.') && (i == 0 || s[i - 1] == '.')) return "empty octet";
+  if (dots < 3) return "too few octets";
+  if (dots > 3) return "too many octets";
   *u = 0;
   for (i = 0;i <= len;++i) {
     start = i;
     o = 0;
     while (i < len && s[i] != '.') { if (o <= 255) o = 10 * o + (s[i] - '0'); ++i; }
-    if (i == start) return "empty octet";
-    if (++octets > 4) return "too many octets";
     if (s[start] == '0' && i - start > 1) return "leading zero in octet";
     if (o > 255) return "octet over 255";
     *u = (*u << 8) | o;
   }
-  if (octets < 4) return "too few octets";
   return 0;
 }
 
@@ -117,7 +120,11 @@ int ipme_parse(struct ipme_entry *e,char *s,unsigned int len,char **why)
   unsigned long u;
 
   if (byte_chr(s,len,'\0') < len) { *why = "NUL byte in line"; return 0; }
-  if (byte_chr(s,len,':') < len) { *why = "IPv6 entry, but this qmail has no IPv6"; return 0; }
+  if (byte_chr(s,len,':') < len) {
+    /* 192.0.2.1:25 is an address with a port, not IPv6 */
+    *why = (byte_chr(s,len,'.') < byte_chr(s,len,':')) ? "junk after entry" : "IPv6 entry, but this qmail has no IPv6";
+    return 0;
+  }
   for (i = 0;i < len;++i)
     if (isblankchar(s[i])) { *why = "junk after entry"; return 0; }
   slash = byte_chr(s,len,'/');
@@ -224,7 +231,7 @@ static int ifconf(int s)
       if ((unsigned int) ifc.ifc_len + sizeof(struct ifreq) + 64 < len) { ifbuf.len = ifc.ifc_len; return 1; }
     }
     else if (errno != EINVAL) return -1;
-    if (len > 0x10000000) { errno = error_nomem; return 0; }
+    if (len > 0x4000000) { errno = error_nomem; return 0; }
     len *= 2;
   }
 }
