@@ -364,8 +364,12 @@ checktree() {
      "$T_TOP/tools/try" "$tree" "$B" "$B.work" >> "$t.build.out" 2>&1; then
     ok "$name: builds stock, and twice patched (two instances)"
   else notok "$name: builds"; diag "$(tail -20 "$t.build.out")"; return; fi
-  out=$(timeout 20 nsenter --net="/run/netns/$nsm" -- "$withdns" "$S.work/$name/dnsmxip" loop.test 2>&1)
-  is "$out" '203.0.113.5 10' "$name: the resolver gives the mail host MX loop.test = 203.0.113.5 (preference 10)"
+  if [ -x "$S.work/$name/dnsmxip" ]; then
+    out=$(timeout 20 nsenter --net="/run/netns/$nsm" -- "$withdns" "$S.work/$name/dnsmxip" loop.test 2>&1)
+    is "$out" '203.0.113.5 10' "$name: the resolver gives the mail host MX loop.test = 203.0.113.5 (preference 10)"
+  else
+    skip "$name has no dnsmxip to ask the resolver with; the stock loop below shows the MX path"
+  fi
 
   setup "$S" mail.test loop.test
   checkloop "$name" stock "$S"
