@@ -1,7 +1,8 @@
-#ifndef GEN_ALLOC_H
-#define GEN_ALLOC_H
+/* test stand-in: a growable array type, as qmail's gen_alloc.h declares it */
+#ifndef QLIB_GEN_ALLOC_H
+#define QLIB_GEN_ALLOC_H
 
-#define GEN_ALLOC_typedef(ta,type,field,len,a) \
-  typedef struct ta { type *field; unsigned int len; unsigned int a; } ta;
+#define GEN_ALLOC_typedef(name,elt,ptr,used,room) \
+typedef struct name { elt *ptr; unsigned int used; unsigned int room; } name;
 
 #endif
