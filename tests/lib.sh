@@ -26,4 +26,18 @@ skip() { T_N=$((T_N + 1)); echo "ok $T_N # SKIP $*"; }
 # skip_all REASON: the whole file cannot run here
 skip_all() { echo "SKIP: $(basename "$0"): $*" >&2; echo "1..0 # SKIP $*"; exit 0; }
 
+# need_upstream: skip unless UPSTREAM names the pristine trees; make it absolute
+need_upstream() {
+  [ -n "${UPSTREAM:-}" ] || skip_all "UPSTREAM is not set, so no pristine trees"
+  UPSTREAM=$(cd "$UPSTREAM" && pwd)
+}
+
+# in_netns "$@": run this script again in a private network namespace
+# (root and unshare -n), or skip it
+in_netns() {
+  [ "$(id -u)" = 0 ] || skip_all "needs root"
+  unshare -n true 2>/dev/null || skip_all "needs network namespaces (unshare -n)"
+  [ "${1:-}" = --in-netns ] || exec unshare -n "$0" --in-netns
+}
+
 done_testing() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; }

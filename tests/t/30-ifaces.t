@@ -6,9 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 bin=$T_TOP/tests/bin
 PATH=/usr/sbin:/sbin:$PATH
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-unshare -n true 2>/dev/null || skip_all "needs network namespaces (unshare -n)"
-[ "${1:-}" = --in-netns ] || exec unshare -n "$0" --in-netns
+in_netns "$@"
 d=$(mktemp -d /tmp/moreipme-ifaces.XXXXXX)
 trap 'rm -rf "$d"' EXIT
 mkdir "$d/c"

@@ -5,11 +5,8 @@
 # (unshare -n); skips visibly otherwise. Each tree is built with its own
 # conf-cc (cc), then again with clang if there is one.
 . "$(dirname "$0")/../lib.sh"
-[ -n "${UPSTREAM:-}" ] || skip_all "UPSTREAM is not set, so no pristine trees"
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-unshare -n true 2>/dev/null || skip_all "needs network namespaces (unshare -n)"
-[ "${1:-}" = --in-netns ] || exec unshare -n "$0" --in-netns
-UPSTREAM=$(cd "$UPSTREAM" && pwd)
+need_upstream
+in_netns "$@"
 PATH=/usr/sbin:/sbin:$PATH
 
 scratch=$(mktemp -d /tmp/moreipme-trees.XXXXXX)

@@ -6,12 +6,9 @@
 # buffer holds. Any memcheck error or definite leak fails. Needs
 # UPSTREAM=DIR, valgrind, root and unshare -n; skips visibly otherwise.
 . "$(dirname "$0")/../lib.sh"
-[ -n "${UPSTREAM:-}" ] || skip_all "UPSTREAM is not set, so no pristine trees"
+need_upstream
 command -v valgrind >/dev/null 2>&1 || skip_all "no valgrind (Debian: apt-get install valgrind)"
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-unshare -n true 2>/dev/null || skip_all "needs network namespaces (unshare -n)"
-[ "${1:-}" = --in-netns ] || exec unshare -n "$0" --in-netns
-UPSTREAM=$(cd "$UPSTREAM" && pwd)
+in_netns "$@"
 PATH=/usr/sbin:/sbin:$PATH
 
 scratch=$(mktemp -d /tmp/moreipme-valgrind.XXXXXX)

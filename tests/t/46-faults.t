@@ -18,12 +18,9 @@
 # Needs UPSTREAM=DIR, root, unshare -n, setpriv, prlimit and a C compiler;
 # skips visibly otherwise.
 . "$(dirname "$0")/../lib.sh"
-[ -n "${UPSTREAM:-}" ] || skip_all "UPSTREAM is not set, so no pristine trees"
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-unshare -n true 2>/dev/null || skip_all "needs network namespaces (unshare -n)"
+need_upstream
 for p in setpriv prlimit; do command -v $p >/dev/null 2>&1 || skip_all "no $p (util-linux)"; done
-[ "${1:-}" = --in-netns ] || exec unshare -n "$0" --in-netns
-UPSTREAM=$(cd "$UPSTREAM" && pwd)
+in_netns "$@"
 PATH=/usr/sbin:/sbin:$PATH
 nobody=$(id -u nobody 2>/dev/null) || nobody=65534
 
