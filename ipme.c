@@ -416,3 +416,22 @@ int ipme_catsource(stralloc *sa,struct ipme_entry *e)
   if (!stralloc_cats(sa,(e->source == IPME_MORE) ? "/moreipme:" : "/notipme:")) return 0;
   return stralloc_catb(sa,strnum,fmt_ulong(strnum,e->line));
 }
+
+/* the evidence, for people: "control/moreipme line 2", "interface eth0" */
+int ipme_catwhy(stralloc *sa,struct ipme_entry *e)
+{
+  char strnum[FMT_ULONG];
+  char x[IPME_FMT];
+
+  switch (e->source) {
+    case IPME_BUILTIN:
+      if (!stralloc_cats(sa,"built in ")) return 0;
+      return stralloc_catb(sa,x,ipme_fmt(x,e));
+    case IPME_IFACE:
+      if (!stralloc_cats(sa,"interface ")) return 0;
+      return stralloc_cats(sa,e->ifname);
+  }
+  if (!stralloc_cats(sa,ipmedir)) return 0;
+  if (!stralloc_cats(sa,(e->source == IPME_MORE) ? "/moreipme line " : "/notipme line ")) return 0;
+  return stralloc_catb(sa,strnum,fmt_ulong(strnum,e->line));
+}

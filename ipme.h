@@ -34,6 +34,7 @@ extern struct ipme_entry *ipme_match(struct ip_address *ip);
 #define IPME_FMT (IPFMT + 3)
 extern unsigned int ipme_fmt(char *s,struct ipme_entry *e);
 extern int ipme_catsource(stralloc *sa,struct ipme_entry *e);
+extern int ipme_catwhy(stralloc *sa,struct ipme_entry *e);
 
 extern int ipme_readfile(ipmelist *list,char *fn,int source);
 extern int ipme_ifaces(ipmelist *list);
