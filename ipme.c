@@ -302,31 +302,33 @@ struct reader {
   unsigned long line;
 } ;
 
-static int shorterthan8(struct reader *r,struct ipme_entry *e)
+static int onlyblanks(char *s,unsigned int len)
 {
-  return r->source == IPME_MORE && e->bits < 8;
+  while (len) if (!isblankchar(s[--len])) return 0;
+  return 1;
 }
 
+/* s is the whole line, as messages show it; x the entry in it */
 static int entry(struct reader *r,char *s,unsigned int len)
 {
   struct ipme_entry e;
   struct ipme_entry6 e6;
-  unsigned int i;
+  unsigned int xlen;
+  unsigned int hash;
   char *why;
 
   if (r->line == 1 && len >= 3 && !byte_diff(s,3,"\357\273\277")) { s += 3; len -= 3; }
   while (len && isblankchar(s[len - 1])) --len;
   while (len && isblankchar(*s)) { ++s; --len; }
   if (!len || *s == '#') return 1;
-  for (i = 0;i < len && !isblankchar(s[i]);++i) ;
-  if (i < len) {
-    while (i < len && isblankchar(s[i])) ++i;
-    if (s[i] != '#') return fail(r->fn,r->line,"junk after entry",s,len);
-    for (len = i;isblankchar(s[len - 1]);--len) ;
+  for (xlen = 0;xlen < len && !isblankchar(s[xlen]);++xlen) ;
+  if (xlen < len) { /* 0.6 read "192.0.2.5 # mail host" */
+    hash = xlen + byte_chr(s + xlen,len - xlen,'#');
+    if (hash == len || !onlyblanks(s + xlen,hash - xlen)) return fail(r->fn,r->line,"junk after entry",s,len);
   }
-  switch (ipme_parse(&e,&e6,s,len,&why)) {
+  switch (ipme_parse(&e,&e6,s,xlen,&why)) {
     case 4:
-      if (shorterthan8(r,&e))
+      if (r->source == IPME_MORE && e.bits < 8)
         return fail(r->fn,r->line,"network shorter than /8 (most of the Internet would be me)",s,len);
       e.source = r->source;
       e.where = r->line;
@@ -339,9 +341,9 @@ static int entry(struct reader *r,char *s,unsigned int len)
   return fail(r->fn,r->line,why,s,len);
 }
 
-static int iscomment(char *s,unsigned int len)
+static int iscomment(struct reader *r,char *s,unsigned int len)
 {
-  if (len >= 3 && !byte_diff(s,3,"\357\273\277")) { s += 3; len -= 3; }
+  if (r->line == 1 && len >= 3 && !byte_diff(s,3,"\357\273\277")) { s += 3; len -= 3; }
   while (len && isblankchar(*s)) { ++s; --len; }
   return len && *s == '#';
 }
@@ -374,7 +376,7 @@ static int readlines(struct reader *r,int fd)
       if (flagskip) { if (j < (unsigned int) n) { flagskip = 0; ++r->line; } continue; }
       if (lnlen + (j - i) > IPME_LINEMAX) {
         byte_copy(ln + lnlen,IPME_LINEMAX - lnlen,buf + i);
-        if (!iscomment(ln,IPME_LINEMAX)) return fail(r->fn,r->line,"line too long",ln,IPME_LINEMAX);
+        if (!iscomment(r,ln,IPME_LINEMAX)) return fail(r->fn,r->line,"line too long",ln,IPME_LINEMAX);
         lnlen = 0;
         if (j == (unsigned int) n) flagskip = 1; else ++r->line;
         continue;
@@ -648,15 +650,13 @@ int ipme_init(void)
 static struct ipme_entry *longest(ipmelist *l,unsigned long a)
 {
   struct ipme_entry *best;
-  struct ipme_entry *e;
-  struct ipme_entry *end;
+  unsigned int i;
 
   best = 0;
-  end = l->e + l->len;
-  for (e = l->e;e < end;++e)
-    if (((a ^ num(&e->ip)) & mask(e->bits)) == 0)
-      if (!best || e->bits > best->bits)
-        best = e;
+  for (i = 0;i < l->len;++i)
+    if (((a ^ num(&l->e[i].ip)) & mask(l->e[i].bits)) == 0)
+      if (!best || l->e[i].bits > best->bits)
+        best = l->e + i;
   return best;
 }
 

@@ -81,6 +81,7 @@ static void printlist6(ipmelist6 *l)
   unsigned int i;
 
   for (i = 0;i < l->len;++i) {
+    if (l->e[i].source == IPME_BUILTIN) continue;
     out.len = 0;
     if (!stralloc_catb(&out,s,ipme_fmt6(s,l->e + i))) die_nomem();
     column();
