@@ -323,7 +323,7 @@ static int onlyblanks(char *s,unsigned int len)
   return 1;
 }
 
-/* s is the whole line, as messages show it; x the entry in it */
+/* s is the whole line, as messages show it; its first xlen bytes are the entry */
 static int entry(struct reader *r,char *s,unsigned int len)
 {
   struct ipme_entry e;
