@@ -332,7 +332,7 @@ static int entry(struct reader *r,char *s,unsigned int len)
   unsigned int hash;
   char *why;
 
-  if (r->line == 1 && len >= 3 && !byte_diff(s,3,"\357\273\277")) { s += 3; len -= 3; }
+  if (r->line == 1 && len >= 3 && byte_equal(s,3,"\357\273\277")) { s += 3; len -= 3; }
   while (len && isblankchar(s[len - 1])) --len;
   while (len && isblankchar(*s)) { ++s; --len; }
   if (!len || *s == '#') return 1;
@@ -358,7 +358,7 @@ static int entry(struct reader *r,char *s,unsigned int len)
 
 static int iscomment(struct reader *r,char *s,unsigned int len)
 {
-  if (r->line == 1 && len >= 3 && !byte_diff(s,3,"\357\273\277")) { s += 3; len -= 3; }
+  if (r->line == 1 && len >= 3 && byte_equal(s,3,"\357\273\277")) { s += 3; len -= 3; }
   while (len && isblankchar(*s)) { ++s; --len; }
   return len && *s == '#';
 }
@@ -736,7 +736,7 @@ static int within6(unsigned char *ip,struct ipme_entry6 *e)
   unsigned int n;
 
   n = e->bits / 8;
-  if (byte_diff((char *) ip,n,(char *) e->ip)) return 0;
+  if (!byte_equal((char *) ip,n,(char *) e->ip)) return 0;
   if (e->bits % 8 == 0) return 1;
   return ((ip[n] ^ e->ip[n]) & (0xff00 >> (e->bits % 8))) == 0;
 }
