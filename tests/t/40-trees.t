@@ -87,6 +87,10 @@ checkremote() {
   cp "$prefix/control/moreipme" "$prefix/control/moreipme.good"
   printf '# public\n203.0.113.300\n' > "$prefix/control/moreipme"
   is "$(remote 203.0.113.5)" "Zcontrol/moreipme line 2: octet over 255: 203.0.113.300 (#4.3.0)" "$name: a malformed moreipme defers, naming file and line"
+  out=$("$prefix/bin/qmail-showctl" 2>&1)
+  like "$out" '^moreipme: Oops! qmail-remote defers every message: control/moreipme line 2: octet over 255: 203\.0\.113\.300$' "$name: qmail-showctl shows moreipme's error, as qmail-remote defers with it"
+  like "$out" '^notipme: Oops! qmail-remote defers every message: control/moreipme line 2: ' "$name: ... and does not show notipme as working either"
+  if printf '%s\n' "$out" | grep -q '^Also me: '; then notok "$name: ... and no entries of the broken file"; else ok "$name: ... and no entries of the broken file"; fi
   out=$(printf 'QUIT\r\n' | TCPREMOTEIP=127.0.0.1 TCPLOCALIP=127.0.0.1 timeout 10 "$prefix/bin/qmail-smtpd" 2>&1)
   like "$out" '^421 ' "$name: qmail-smtpd answers 421 with a malformed moreipme"
   rm "$prefix/control/moreipme" && mkdir "$prefix/control/moreipme"
@@ -132,6 +136,16 @@ checkconfig() {
   (cd "$b" && ./config) > "$scratch/config.out" 2>&1
   is "$(sort "$scratch/ptr.log" | tr '\n' ' ')" "127.0.0.1 192.0.2.25 198.51.100.1 198.51.100.3 203.0.113.5 " "$name: ./config looks up the addresses that are me, and no others"
   like "$(cat "$prefix/control/locals")" '^ptr-203\.0\.113\.5\.example\.org$' "$name: ./config puts moreipme's name in locals"
+  # a moreipme that ipmeprint refuses: only the host's own name is looked up
+  mv "$prefix/control/moreipme" "$prefix/control/moreipme.good"
+  printf '203.0.113.5\n192.0.2.0/255.0.255.0\n' > "$prefix/control/moreipme"
+  : > "$scratch/ptr.log"
+  (cd "$b" && ./config) > "$scratch/config.out" 2>&1
+  like "$(cat "$scratch/config.out")" '^ipmeprint: fatal: control/moreipme line 2: ' "$name: ./config shows ipmeprint's message when moreipme is malformed"
+  like "$(cat "$scratch/config.out")" '^Oops, ipmeprint failed, so I do not know which addresses are mine\.$' "$name: ... and says what that means"
+  is "$(cat "$scratch/ptr.log")" "192.0.2.25" "$name: ... and looks up only the address of its own name"
+  is "$(cat "$prefix/control/locals")" "ptr-192.0.2.25.example.org" "$name: ... so locals has only that name"
+  mv "$prefix/control/moreipme.good" "$prefix/control/moreipme"
   for p in hostname dnsfq dnsip dnsptr; do mv "$b/$p.real" "$b/$p"; done
 }
 
@@ -190,6 +204,11 @@ checktree() {
   like "$out" '^Also me: 203\.0\.113\.5\.$' "$name: qmail-showctl shows moreipme's entries"
   like "$out" '^Not me, unless a longer entry says so: 198\.51\.100\.2\.$' "$name: qmail-showctl shows notipme's entries"
   if printf '%s\n' "$out" | grep -q 'ipme: I have no idea'; then notok "$name: qmail-showctl knows both files"; else ok "$name: qmail-showctl knows both files"; fi
+  # the effective entries only: no comments, no CR
+  printf '# NAT: the public address\r\n  # indented\r\n203.0.113.5\r\n\r\n' > "$prefix/control/moreipme"
+  is "$("$prefix/bin/qmail-showctl" 2>&1 | sed -n '/^moreipme: /,/^$/p')" "moreipme: 
+Also me: 203.0.113.5." "$name: qmail-showctl shows moreipme's entry, not its comments or CRs"
+  printf '# NAT: the public address\n203.0.113.5\n' > "$prefix/control/moreipme"
   checkremote "$name"
   checkconfig "$name" "$build"
   checkclean "$name" "$tree" "$patchfile" "$build"
