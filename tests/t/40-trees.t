@@ -52,12 +52,16 @@ checkunit() {
 
 checktools() {
   name=$1
-  out=$("$prefix/bin/ipmeprint" 2>&1)
-  like "$out" '^198\.51\.100\.1 +v0$' "$name: ipmeprint lists the primary address"
-  like "$out" '^198\.51\.100\.2 +v0$' "$name: ipmeprint lists the unlabelled secondary address"
-  like "$out" '^198\.51\.100\.3 +v0:x$' "$name: ipmeprint lists the labelled address"
-  like "$out" '^127\.0\.0\.1 +lo$' "$name: ipmeprint lists lo"
-  like "$out" '^203\.0\.113\.5 +control/moreipme:2$' "$name: ipmeprint names moreipme's line"
+  is "$("$prefix/bin/ipmeprint" 2>&1)" "127.0.0.1
+198.51.100.1
+198.51.100.3
+203.0.113.5" "$name: ipmeprint prints the addresses that are me, bare, as stock's does"
+  out=$("$prefix/bin/ipmeprint" -v 2>&1)
+  like "$out" '^198\.51\.100\.1 +v0$' "$name: ipmeprint -v lists the primary address"
+  like "$out" '^198\.51\.100\.2 +v0$' "$name: ipmeprint -v lists the unlabelled secondary address"
+  like "$out" '^198\.51\.100\.3 +v0:x$' "$name: ipmeprint -v lists the labelled address"
+  like "$out" '^127\.0\.0\.1 +lo$' "$name: ipmeprint -v lists lo"
+  like "$out" '^203\.0\.113\.5 +control/moreipme:2$' "$name: ipmeprint -v names moreipme's line"
   out=$("$prefix/bin/ipmetest" 203.0.113.5 198.51.100.2 198.51.100.9 127.0.0.1 2>&1)
   is "$out" "203.0.113.5: me (ipme 203.0.113.5, control/moreipme:2)
 198.51.100.2: not me (notipme 198.51.100.2, control/notipme:1)
