@@ -35,7 +35,7 @@ checkpatch() {
     if cmp -s "$scratch/$name.patch" "$patchfile"; then ok "$name: the committed patch is what tools/mkpatch makes"
     else notok "$name: the committed patch differs from what tools/mkpatch makes"; diag "$(cat "$scratch/mkpatch.err"; diff "$patchfile" "$scratch/$name.patch" | head -20)"; fi
   fi
-  rm -rf "$scratch/dry" && cp -R "$tree" "$scratch/dry"
+  rm -rf "$scratch/dry" && cp -R "$tree/." "$scratch/dry"
   out=$(cd "$scratch/dry" && patch -p1 -F0 --dry-run < "$patchfile" 2>&1)
   if [ $? -eq 0 ] && ! printf '%s\n' "$out" | grep -Eq 'offset|fuzz|FAILED|reject'; then
     ok "$name: $(basename "$patchfile") applies with no fuzz and no offset"
@@ -156,7 +156,7 @@ checkconfig() {
 # everything built is in TARGETS: make clean leaves the files of the patched tree, no others
 checkclean() {
   name=$1 tree=$2 patchfile=$3 build=$4
-  rm -rf "$scratch/ref" && cp -R "$tree" "$scratch/ref"
+  rm -rf "$scratch/ref" && cp -R "$tree/." "$scratch/ref"
   (cd "$scratch/ref" && patch -s -p1 < "$patchfile") || { notok "$name: patch a copy for make clean"; return; }
   (cd "$build" && make clean) > "$scratch/clean.out" 2>&1 || { notok "$name: make clean"; diag "$(tail -5 "$scratch/clean.out")"; return; }
   (cd "$build" && find . -type f) | sort > "$scratch/built.ls"
@@ -175,7 +175,7 @@ checktree() {
     checkpatch "$name" "$tree" "$patchfile"
   else
     name="$1 ($cc)"
-    rm -rf "$scratch/src" && cp -R "$tree" "$scratch/src"
+    rm -rf "$scratch/src" && cp -R "$tree/." "$scratch/src"
     for f in conf-cc conf-ld; do
       sed "1s/^[^ ]*/$cc/" "$scratch/src/$f" > "$scratch/src/$f.new" && mv "$scratch/src/$f.new" "$scratch/src/$f"
     done
