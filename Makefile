@@ -2,7 +2,7 @@
 #   make check                 unit and tool tests (CI runs this)
 #   make check UPSTREAM=DIR    ... and the tree suite on DIR's pristine trees
 #   make patches UPSTREAM=DIR  regenerate the committed patches
-#   make try TREE=DIR PREFIX=DIR  try the patch on a copy of any qmail tree
+#   make try TREE=DIR PREFIX=DIR [WORK=DIR]  try the patch on a copy of any qmail tree
 #   make e2e UPSTREAM=DIR      the NAT mail loop, end to end (minutes)
 
 SHELL = /bin/sh
@@ -11,6 +11,7 @@ CFLAGS = -O2 -Wall -Wextra
 UPSTREAM =
 TREE =
 PREFIX =
+WORK =
 PATCHES = qmail-1.03-moreipme-0.6.patch netqmail-1.05-moreipme-0.6.patch \
 notqmail-1.09-moreipme-0.6.patch
 QLIB = tests/qlib/qlib.a
@@ -48,8 +49,8 @@ patches:
 	mv notqmail-1.09-moreipme-0.6.patch.new notqmail-1.09-moreipme-0.6.patch
 
 try:
-	@test -n '$(TREE)' -a -n '$(PREFIX)' || { echo 'usage: make try TREE=DIR PREFIX=DIR' >&2; exit 100; }
-	tools/try '$(TREE)' '$(PREFIX)'
+	@test -n '$(TREE)' -a -n '$(PREFIX)' || { echo 'usage: make try TREE=DIR PREFIX=DIR [WORK=DIR]' >&2; exit 100; }
+	tools/try '$(TREE)' '$(PREFIX)' $(WORK:%='%')
 
 clean:
 	$(MAKE) -s -C tests/qlib clean

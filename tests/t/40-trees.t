@@ -35,7 +35,7 @@ checkpatch() {
     if cmp -s "$scratch/$name.patch" "$patchfile"; then ok "$name: the committed patch is what tools/mkpatch makes"
     else notok "$name: the committed patch differs from what tools/mkpatch makes"; diag "$(cat "$scratch/mkpatch.err"; diff "$patchfile" "$scratch/$name.patch" | head -20)"; fi
   fi
-  rm -rf "$scratch/dry" && cp -R "$tree" "$scratch/dry"
+  rm -rf "$scratch/dry" && cp -R "$tree/." "$scratch/dry"
   out=$(cd "$scratch/dry" && patch -p1 -F0 --dry-run < "$patchfile" 2>&1)
   if [ $? -eq 0 ] && ! printf '%s\n' "$out" | grep -Eq 'offset|fuzz|FAILED|reject'; then
     ok "$name: $(basename "$patchfile") applies with no fuzz and no offset"
@@ -52,12 +52,16 @@ checkunit() {
 
 checktools() {
   name=$1
-  out=$("$prefix/bin/ipmeprint" 2>&1)
-  like "$out" '^198\.51\.100\.1 +v0$' "$name: ipmeprint lists the primary address"
-  like "$out" '^198\.51\.100\.2 +v0$' "$name: ipmeprint lists the unlabelled secondary address"
-  like "$out" '^198\.51\.100\.3 +v0:x$' "$name: ipmeprint lists the labelled address"
-  like "$out" '^127\.0\.0\.1 +lo$' "$name: ipmeprint lists lo"
-  like "$out" '^203\.0\.113\.5 +control/moreipme:2$' "$name: ipmeprint names moreipme's line"
+  is "$("$prefix/bin/ipmeprint" 2>&1)" "127.0.0.1
+198.51.100.1
+198.51.100.3
+203.0.113.5" "$name: ipmeprint prints the addresses that are me, bare, as stock's does"
+  out=$("$prefix/bin/ipmeprint" -v 2>&1)
+  like "$out" '^198\.51\.100\.1 +v0$' "$name: ipmeprint -v lists the primary address"
+  like "$out" '^198\.51\.100\.2 +v0$' "$name: ipmeprint -v lists the unlabelled secondary address"
+  like "$out" '^198\.51\.100\.3 +v0:x$' "$name: ipmeprint -v lists the labelled address"
+  like "$out" '^127\.0\.0\.1 +lo$' "$name: ipmeprint -v lists lo"
+  like "$out" '^203\.0\.113\.5 +control/moreipme:2$' "$name: ipmeprint -v names moreipme's line"
   out=$("$prefix/bin/ipmetest" 203.0.113.5 198.51.100.2 198.51.100.9 127.0.0.1 2>&1)
   is "$out" "203.0.113.5: me (ipme 203.0.113.5, control/moreipme:2)
 198.51.100.2: not me (notipme 198.51.100.2, control/notipme:1)
@@ -87,6 +91,10 @@ checkremote() {
   cp "$prefix/control/moreipme" "$prefix/control/moreipme.good"
   printf '# public\n203.0.113.300\n' > "$prefix/control/moreipme"
   is "$(remote 203.0.113.5)" "Zcontrol/moreipme line 2: octet over 255: 203.0.113.300 (#4.3.0)" "$name: a malformed moreipme defers, naming file and line"
+  out=$("$prefix/bin/qmail-showctl" 2>&1)
+  like "$out" '^moreipme: Oops! qmail-remote defers every message: control/moreipme line 2: octet over 255: 203\.0\.113\.300$' "$name: qmail-showctl shows moreipme's error, as qmail-remote defers with it"
+  like "$out" '^notipme: Oops! qmail-remote defers every message: control/moreipme line 2: ' "$name: ... and does not show notipme as working either"
+  if printf '%s\n' "$out" | grep -q '^Also me: '; then notok "$name: ... and no entries of the broken file"; else ok "$name: ... and no entries of the broken file"; fi
   out=$(printf 'QUIT\r\n' | TCPREMOTEIP=127.0.0.1 TCPLOCALIP=127.0.0.1 timeout 10 "$prefix/bin/qmail-smtpd" 2>&1)
   like "$out" '^421 ' "$name: qmail-smtpd answers 421 with a malformed moreipme"
   rm "$prefix/control/moreipme" && mkdir "$prefix/control/moreipme"
@@ -132,13 +140,23 @@ checkconfig() {
   (cd "$b" && ./config) > "$scratch/config.out" 2>&1
   is "$(sort "$scratch/ptr.log" | tr '\n' ' ')" "127.0.0.1 192.0.2.25 198.51.100.1 198.51.100.3 203.0.113.5 " "$name: ./config looks up the addresses that are me, and no others"
   like "$(cat "$prefix/control/locals")" '^ptr-203\.0\.113\.5\.example\.org$' "$name: ./config puts moreipme's name in locals"
+  # a moreipme that ipmeprint refuses: only the host's own name is looked up
+  mv "$prefix/control/moreipme" "$prefix/control/moreipme.good"
+  printf '203.0.113.5\n192.0.2.0/255.0.255.0\n' > "$prefix/control/moreipme"
+  : > "$scratch/ptr.log"
+  (cd "$b" && ./config) > "$scratch/config.out" 2>&1
+  like "$(cat "$scratch/config.out")" '^ipmeprint: fatal: control/moreipme line 2: ' "$name: ./config shows ipmeprint's message when moreipme is malformed"
+  like "$(cat "$scratch/config.out")" '^Oops, ipmeprint failed, so I do not know which addresses are mine\.$' "$name: ... and says what that means"
+  is "$(cat "$scratch/ptr.log")" "192.0.2.25" "$name: ... and looks up only the address of its own name"
+  is "$(cat "$prefix/control/locals")" "ptr-192.0.2.25.example.org" "$name: ... so locals has only that name"
+  mv "$prefix/control/moreipme.good" "$prefix/control/moreipme"
   for p in hostname dnsfq dnsip dnsptr; do mv "$b/$p.real" "$b/$p"; done
 }
 
 # everything built is in TARGETS: make clean leaves the files of the patched tree, no others
 checkclean() {
   name=$1 tree=$2 patchfile=$3 build=$4
-  rm -rf "$scratch/ref" && cp -R "$tree" "$scratch/ref"
+  rm -rf "$scratch/ref" && cp -R "$tree/." "$scratch/ref"
   (cd "$scratch/ref" && patch -s -p1 < "$patchfile") || { notok "$name: patch a copy for make clean"; return; }
   (cd "$build" && make clean) > "$scratch/clean.out" 2>&1 || { notok "$name: make clean"; diag "$(tail -5 "$scratch/clean.out")"; return; }
   (cd "$build" && find . -type f) | sort > "$scratch/built.ls"
@@ -157,7 +175,7 @@ checktree() {
     checkpatch "$name" "$tree" "$patchfile"
   else
     name="$1 ($cc)"
-    rm -rf "$scratch/src" && cp -R "$tree" "$scratch/src"
+    rm -rf "$scratch/src" && cp -R "$tree/." "$scratch/src"
     for f in conf-cc conf-ld; do
       sed "1s/^[^ ]*/$cc/" "$scratch/src/$f" > "$scratch/src/$f.new" && mv "$scratch/src/$f.new" "$scratch/src/$f"
     done
@@ -190,6 +208,11 @@ checktree() {
   like "$out" '^Also me: 203\.0\.113\.5\.$' "$name: qmail-showctl shows moreipme's entries"
   like "$out" '^Not me, unless a longer entry says so: 198\.51\.100\.2\.$' "$name: qmail-showctl shows notipme's entries"
   if printf '%s\n' "$out" | grep -q 'ipme: I have no idea'; then notok "$name: qmail-showctl knows both files"; else ok "$name: qmail-showctl knows both files"; fi
+  # the effective entries only: no comments, no CR
+  printf '# NAT: the public address\r\n  # indented\r\n203.0.113.5\r\n\r\n' > "$prefix/control/moreipme"
+  is "$("$prefix/bin/qmail-showctl" 2>&1 | sed -n '/^moreipme: /,/^$/p')" "moreipme: 
+Also me: 203.0.113.5." "$name: qmail-showctl shows moreipme's entry, not its comments or CRs"
+  printf '# NAT: the public address\n203.0.113.5\n' > "$prefix/control/moreipme"
   checkremote "$name"
   checkconfig "$name" "$build"
   checkclean "$name" "$tree" "$patchfile" "$build"

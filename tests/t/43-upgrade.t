@@ -1,0 +1,117 @@
+#!/bin/sh
+# Upgrade suite. make try refuses bad arguments before it makes anything
+# (always runs). With UPSTREAM=DIR and root, on qmail-1.03 and
+# notqmail-1.09 (one setup rule each): make setup refuses, before it
+# installs anything, an installed control directory with a line the
+# patch refuses, and installs once it is fixed; a moreipme written for
+# 0.6 passes; and README.md's "Changing the files" recipe, run as
+# written in a scratch prefix, installs a new file, and leaves the old
+# one alone when the new one is refused.
+. "$(dirname "$0")/../lib.sh"
+LC_ALL=C
+export LC_ALL
+
+scratch=$(mktemp -d /tmp/moreipme-upgrade.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+
+# make try: the arguments are checked before any directory is made
+mkdir "$scratch/tmp"
+try() { TMPDIR=$scratch/tmp make -s -C "$T_TOP" try "$@" 2>&1; }
+out=$(try TREE=/nonexistent PREFIX="$scratch/x"); rc=$?
+[ $rc -ne 0 ] && ok "make try TREE=/nonexistent fails" || notok "make try TREE=/nonexistent fails"
+like "$out" '^try: fatal: TREE is not a directory: /nonexistent$' "... saying why"
+out=$(try TREE="$T_TOP" PREFIX="$scratch/x"); rc=$?
+[ $rc -ne 0 ] && ok "make try with a TREE that is no qmail tree fails" || notok "make try with a TREE that is no qmail tree fails"
+like "$out" 'not a qmail tree I know' "... saying why"
+out=$(try TREE="$scratch" PREFIX=relative/x); rc=$?
+[ $rc -ne 0 ] && ok "make try with a relative PREFIX fails" || notok "make try with a relative PREFIX fails"
+like "$out" 'PREFIX must be an absolute path' "... saying why"
+is "$(ls -A "$scratch/tmp")" "" "make try made no work directory for bad arguments"
+[ -e "$scratch/x" ] && notok "make try made no PREFIX for bad arguments" || ok "make try made no PREFIX for bad arguments"
+[ -e "$T_TOP/relative" ] && notok "make try made no relative PREFIX" || ok "make try made no relative PREFIX"
+
+if [ -z "${UPSTREAM:-}" ]; then
+  echo "SKIP: $(basename "$0"): UPSTREAM is not set, so no trees to upgrade" >&2
+  skip "the upgrade checks need UPSTREAM"; done_testing; exit
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "SKIP: $(basename "$0"): make setup needs root" >&2
+  skip "the upgrade checks need root"; done_testing; exit
+fi
+UPSTREAM=$(cd "$UPSTREAM" && pwd)
+
+# setup NAME: make setup in the build tree; its output in $scratch/setup.out
+setup() { (cd "$build" && make setup) > "$scratch/setup.out" 2>&1; }
+
+refused() {
+  name=$1 line=$2 why=$3
+  printf '# the public address\n%s\n' "$line" > "$prefix/control/moreipme"
+  rm -f "$prefix/bin/qmail-remote" "$prefix/bin/ipmetest"
+  if setup; then notok "$name: make setup refuses moreipme line 2 $line"; return; fi
+  ok "$name: make setup refuses moreipme line 2 $line"
+  out=$(cat "$scratch/setup.out")
+  like "$out" "^ipmeprint: fatal: $prefix/control/moreipme line 2: $why: " "$name: ... naming file, line and reason"
+  like "$out" 'qmail-remote would defer all mail' "$name: ... saying what the new qmail-remote would do"
+  like "$out" 'moreipme.README,$' "$name: ... and where to read on"
+  if [ -e "$prefix/bin/qmail-remote" ] || [ -e "$prefix/bin/ipmetest" ]; then
+    notok "$name: ... before installing anything"
+  else ok "$name: ... before installing anything"; fi
+}
+
+# the recipe: the first indented block after "## Changing the files"
+awk '/^## Changing the files/ { f = 1; next }
+  f && /^    / { b = 1; print substr($0, 5); next }
+  f && b { exit }' "$T_TOP/README.md" > "$scratch/recipe"
+like "$(cat "$scratch/recipe")" '^mv |&& mv ' "README.md has the recipe, ending in a rename"
+# an editor that appends $line to the file it edits
+printf '#!/bin/sh\necho "$line" >> "$1"\n' > "$scratch/editor"
+chmod 755 "$scratch/editor"
+recipe() {
+  sed "s|/var/qmail|$prefix|g" "$scratch/recipe" > "$scratch/recipe.sh"
+  mkdir -p "$scratch/rtmp"
+  (umask 077; line=$1 EDITOR=$scratch/editor TMPDIR=$scratch/rtmp; export line EDITOR TMPDIR
+   cd / && sh "$scratch/recipe.sh") > "$scratch/recipe.out" 2>&1
+}
+
+checkrecipe() {
+  name=$1
+  rm -f "$prefix/control/moreipme" "$prefix/control/notipme"
+  recipe 203.0.113.5
+  is "$(cat "$prefix/control/moreipme" 2>&1)" "203.0.113.5" "$name: the README recipe makes a first moreipme"
+  is "$(stat -c %a "$prefix/control/moreipme" 2>&1)" "644" "$name: ... mode 644 under umask 077"
+  like "$(cat "$scratch/recipe.out")" '^203\.0\.113\.5: me ' "$name: ... and ipmetest showed the answer first"
+  recipe 203.0.113.6
+  is "$(cat "$prefix/control/moreipme" 2>&1)" "203.0.113.5
+203.0.113.6" "$name: the recipe adds a line to an existing moreipme"
+  recipe 203.0.113.300
+  like "$(cat "$scratch/recipe.out")" 'moreipme line 3: octet over 255: 203\.0\.113\.300' "$name: the recipe shows a refused line"
+  is "$(cat "$prefix/control/moreipme" 2>&1)" "203.0.113.5
+203.0.113.6" "$name: ... and leaves the installed file alone"
+  is "$(ls "$prefix/control" | grep -c '^moreipme\.new$')" 1 "$name: ... keeping moreipme.new to fix"
+  rm -f "$prefix/control/moreipme.new"
+  is "$(ls -A "$scratch/rtmp")" "" "$name: the recipe leaves no temporary directory behind"
+}
+
+checkupgrade() {
+  name=$1
+  work=$scratch/$name.work prefix=$scratch/$name.prefix build=$work/$name
+  if "$T_TOP/tools/try" "$UPSTREAM/$name" "$prefix" "$work" > "$scratch/try.out" 2>&1; then
+    ok "$name: a fresh install (no control directory yet) passes ipmecheck silently"
+  else notok "$name: a fresh install"; diag "$(tail -20 "$scratch/try.out")"; return; fi
+  refused "$name" 192.0.2.300 "octet over 255"
+  refused "$name" 192.0.2.0/255.0.255.0 "mask not contiguous"
+  printf '# the public address\n203.0.113.5\n' > "$prefix/control/moreipme"
+  if setup; then ok "$name: with the line fixed, make setup installs"; else notok "$name: with the line fixed, make setup installs"; diag "$(tail -5 "$scratch/setup.out")"; fi
+  [ -x "$prefix/bin/qmail-remote" ] && ok "$name: ... qmail-remote" || notok "$name: ... qmail-remote"
+  # written for moreipme 0.6: a byte order mark, a comment after an entry, a zero-padded octet, IPv6
+  printf '\357\273\277203.0.113.5\n192.0.2.1 # the router\n192.0.2.010\n2001:db8::1\n' > "$prefix/control/moreipme"
+  if setup; then ok "$name: make setup accepts a moreipme written for 0.6"
+  else notok "$name: make setup accepts a moreipme written for 0.6"; diag "$(grep fatal "$scratch/setup.out")"; fi
+  checkrecipe "$name"
+}
+
+for t in qmail-1.03 notqmail-1.09; do
+  if [ -d "$UPSTREAM/$t" ]; then checkupgrade "$t"
+  else echo "SKIP: $t: no $UPSTREAM/$t" >&2; skip "no $t in UPSTREAM"; fi
+done
+done_testing
