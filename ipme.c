@@ -269,32 +269,39 @@ int ipme_parse(struct ipme_entry *e,struct ipme_entry6 *e6,char *s,unsigned int 
   return *why ? 0 : 6;
 }
 
+/* an error message cut short by a lack of memory is no message */
+static int nomem(void)
+{
+  ipme_err.len = 0;
+  return 0;
+}
+
 static int fail(char *fn,unsigned long line,char *why,char *s,unsigned int len)
 {
   char strnum[FMT_ULONG];
   unsigned int i;
 
-  if (!stralloc_copys(&ipme_err,fn)) return 0;
-  if (!stralloc_cats(&ipme_err," line ")) return 0;
-  if (!stralloc_catb(&ipme_err,strnum,fmt_ulong(strnum,line))) return 0;
-  if (!stralloc_cats(&ipme_err,": ")) return 0;
-  if (!stralloc_cats(&ipme_err,why)) return 0;
-  if (!stralloc_cats(&ipme_err,": ")) return 0;
+  if (!stralloc_copys(&ipme_err,fn)) return nomem();
+  if (!stralloc_cats(&ipme_err," line ")) return nomem();
+  if (!stralloc_catb(&ipme_err,strnum,fmt_ulong(strnum,line))) return nomem();
+  if (!stralloc_cats(&ipme_err,": ")) return nomem();
+  if (!stralloc_cats(&ipme_err,why)) return nomem();
+  if (!stralloc_cats(&ipme_err,": ")) return nomem();
   for (i = 0;i < len && i < 80;++i)
-    if (!stralloc_append(&ipme_err,(s[i] < 32 || s[i] > 126) ? "?" : s + i)) return 0;
-  if (len > 80) if (!stralloc_cats(&ipme_err,"...")) return 0;
-  if (!stralloc_0(&ipme_err)) return 0;
+    if (!stralloc_append(&ipme_err,(s[i] < 32 || s[i] > 126) ? "?" : s + i)) return nomem();
+  if (len > 80) if (!stralloc_cats(&ipme_err,"...")) return nomem();
+  if (!stralloc_0(&ipme_err)) return nomem();
   --ipme_err.len;
   return -1;
 }
 
 static int failwhy(char *fn,char *why)
 {
-  if (!stralloc_copys(&ipme_err,"unable to read ")) return 0;
-  if (!stralloc_cats(&ipme_err,fn)) return 0;
-  if (!stralloc_cats(&ipme_err,": ")) return 0;
-  if (!stralloc_cats(&ipme_err,why)) return 0;
-  if (!stralloc_0(&ipme_err)) return 0;
+  if (!stralloc_copys(&ipme_err,"unable to read ")) return nomem();
+  if (!stralloc_cats(&ipme_err,fn)) return nomem();
+  if (!stralloc_cats(&ipme_err,": ")) return nomem();
+  if (!stralloc_cats(&ipme_err,why)) return nomem();
+  if (!stralloc_0(&ipme_err)) return nomem();
   --ipme_err.len;
   return -1;
 }

@@ -22,6 +22,7 @@ struct question {
 } ;
 
 static stralloc out = {0};
+static struct question *q;
 
 static void cat(char *s) { if (!stralloc_cats(&out,s)) die_nomem(); }
 
@@ -87,7 +88,6 @@ static void answer(char *s,struct question *q)
 
 int main(int argc,char **argv)
 {
-  struct question *q;
   char *dir;
   int flag6;
   int i;
