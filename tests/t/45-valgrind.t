@@ -85,7 +85,7 @@ ip link add t1 type veth peer name t1p && ip link set t1 up && ip link set t1p u
 i=0; while [ $i -lt 6000 ]; do echo "addr add 10.$((i / 250 + 1)).$((i % 250 + 1)).1/32 dev t1"; i=$((i + 1)); done > "$scratch/batch"
 ip -batch "$scratch/batch" || notok "ip -batch added 6000 addresses"
 
-for name in qmail-1.03 netqmail-1.05; do
+for name in qmail-1.03 netqmail-1.05 netqmail-1.06 notqmail-1.09; do
   if [ -d "$UPSTREAM/$name" ]; then checktree "$name" "$UPSTREAM/$name"
   else echo "SKIP: $name: no $UPSTREAM/$name" >&2; T_N=$((T_N + 1)); echo "ok $T_N # SKIP no $name in UPSTREAM"; fi
 done
