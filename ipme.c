@@ -5,6 +5,7 @@
 #include <sys/time.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <unistd.h>
@@ -13,36 +14,53 @@
 #include <sys/sockio.h>
 #endif
 #include "hassalen.h"
+#include "hasgetifaddrs.h"
+#ifdef HASGETIFADDRS
+#include <ifaddrs.h>
+#endif
 #include "alloc.h"
 #include "byte.h"
 #include "str.h"
 #include "fmt.h"
 #include "open.h"
-#include "getln.h"
-#include "substdio.h"
 #include "error.h"
 
 ipmelist ipme_me = {0};
 ipmelist ipme_not = {0};
+ipmelist6 ipme_me6 = {0};
+ipmelist6 ipme_not6 = {0};
+stralloc ipme_ifnames = {0};
 stralloc ipme_err = {0};
 static int ipmeok = 0;
-static char *ipmedir = "control";
+static stralloc ipmedir = {0};
 
 /* by hand: gen_allocdefs.h takes different arguments in qmail and notqmail */
-static int append(ipmelist *l,struct ipme_entry *e)
+static int room(char **x,unsigned int *a,unsigned int len,unsigned int size)
 {
-  struct ipme_entry *x;
+  char *y;
   unsigned int n;
 
-  if (l->len == l->a) {
-    n = l->a ? 2 * l->a : 16;
-    if (n <= l->a || n > 0xffffffffU / sizeof(*x)) { errno = error_nomem; return 0; }
-    x = (struct ipme_entry *) alloc(n * (unsigned int) sizeof(*x));
-    if (!x) return 0;
-    if (l->e) { byte_copy((char *) x,l->len * (unsigned int) sizeof(*x),(char *) l->e); alloc_free((char *) l->e); }
-    l->e = x;
-    l->a = n;
-  }
+  if (len < *a) return 1;
+  n = *a ? *a + *a : 16;
+  if (n <= *a || n > 0xffffffffU / size) { errno = error_nomem; return 0; }
+  y = alloc(n * size);
+  if (!y) return 0;
+  if (*x) { byte_copy(y,len * size,*x); alloc_free(*x); }
+  *x = y;
+  *a = n;
+  return 1;
+}
+
+static int append(ipmelist *l,struct ipme_entry *e)
+{
+  if (!room((char **) &l->e,&l->a,l->len,(unsigned int) sizeof(*e))) return 0;
+  l->e[l->len++] = *e;
+  return 1;
+}
+
+static int append6(ipmelist6 *l,struct ipme_entry6 *e)
+{
+  if (!room((char **) &l->e,&l->a,l->len,(unsigned int) sizeof(*e))) return 0;
   l->e[l->len++] = *e;
   return 1;
 }
@@ -62,79 +80,178 @@ static unsigned long mask(unsigned int bits)
 static int isdigit09(char c) { return c >= '0' && c <= '9'; }
 static int isblankchar(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-static char *dotted(char *s,unsigned int len,unsigned long *u)
+static int hexval(char c)
+{
+  if (isdigit09(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* 0.6 and ip_scan read 010 as ten; so do we, and say so through *flags */
+static char *decimal(char *s,unsigned int len,unsigned long max,unsigned long *u,unsigned char *flags)
 {
   unsigned int i;
-  unsigned int start;
-  unsigned int dots;
-  unsigned long o;
 
-  dots = 0;
-  for (i = 0;i < len;++i) {
-    if (s[i] == '.') ++dots;
-    else if (!isdigit09(s[i])) return "not an address";
-  }
-  for (i = 0;i <= len;++i)
-    if ((i == len || s[i] == '.') && (i == 0 || s[i - 1] == '.')) return "empty octet";
-  if (dots < 3) return "too few octets";
-  if (dots > 3) return "too many octets";
   *u = 0;
-  for (i = 0;i <= len;++i) {
-    start = i;
-    o = 0;
-    while (i < len && s[i] != '.') { if (o <= 255) o = 10 * o + (s[i] - '0'); ++i; }
-    if (s[start] == '0' && i - start > 1) return "leading zero in octet";
-    if (o > 255) return "octet over 255";
-    *u = (*u << 8) | o;
+  for (i = 0;i < len;++i) {
+    if (!isdigit09(s[i])) return "not a number";
+    if (*u <= max) *u = 10 * *u + (s[i] - '0');
   }
+  if (s[0] == '0' && len > 1) *flags |= IPME_ZEROS;
   return 0;
 }
 
-static char *masklen(char *s,unsigned int len,unsigned int *bits)
+static char *dotted(char *s,unsigned int len,unsigned long *u,unsigned char *flags)
 {
   unsigned int i;
+  unsigned int j;
+  unsigned int dots;
+  unsigned long o;
+  char *over;
+
+  *u = 0;
+  dots = 0;
+  over = 0;
+  for (i = 0;;i = j + 1) {
+    for (j = i;j < len && s[j] != '.';++j)
+      if (!isdigit09(s[j])) return "not an address";
+    if (j == i) return "empty octet";
+    decimal(s + i,j - i,255,&o,flags);
+    if (o > 255) over = "octet over 255";
+    *u = (*u << 8) | o;
+    if (j == len) break;
+    ++dots;
+  }
+  if (dots < 3) return "too few octets";
+  if (dots > 3) return "too many octets";
+  return over;
+}
+
+static char *masklen(char *s,unsigned int len,unsigned int *bits,unsigned char *flags)
+{
   unsigned long m;
+  unsigned int i;
   char *why;
 
   if (!len) return "missing mask";
   for (i = 0;i < len;++i)
     if (!isdigit09(s[i]) && s[i] != '.') return "bad mask";
   if (byte_chr(s,len,'.') < len) {
-    if ((why = dotted(s,len,&m))) return why;
+    if ((why = dotted(s,len,&m,flags))) return why;
     for (*bits = 0;*bits < 32 && (m & (0x80000000UL >> *bits));++*bits) ;
     if (m != mask(*bits)) return "mask not contiguous";
     return 0;
   }
-  if (s[0] == '0' && len > 1) return "leading zero in mask";
-  if (len > 2) return "mask length over 32";
-  *bits = (len == 1) ? s[0] - '0' : 10 * (s[0] - '0') + (s[1] - '0');
-  if (*bits > 32) return "mask length over 32";
+  decimal(s,len,32,&m,flags);
+  if (m > 32) return "mask length over 32";
+  *bits = m;
   return 0;
 }
 
-/* s is one entry, white space already stripped */
-int ipme_parse(struct ipme_entry *e,char *s,unsigned int len,char **why)
+static char *parse4(struct ipme_entry *e,char *s,unsigned int len)
 {
   unsigned int slash;
-  unsigned int i;
+  unsigned int bits;
   unsigned long u;
+  char *why;
+
+  slash = byte_chr(s,len,'/');
+  if (!slash) return "missing address";
+  if ((why = dotted(s,slash,&u,&e->flags))) return why;
+  bits = 32;
+  if (slash < len)
+    if ((why = masklen(s + slash + 1,len - slash - 1,&bits,&e->flags))) return why;
+  e->bits = bits;
+  e->ip.d[0] = u >> 24; e->ip.d[1] = u >> 16; e->ip.d[2] = u >> 8; e->ip.d[3] = u;
+  return 0;
+}
+
+/* RFC 4291 2.2: up to 8 groups of 1 to 4 hex digits, one "::", a dotted quad last */
+static char *addr6(char *s,unsigned int len,unsigned char *ip)
+{
+  unsigned char g[16];
+  unsigned long u;
+  unsigned char flags;
+  unsigned int n;
+  unsigned int gap;
+  unsigned int i;
+  unsigned int j;
+  unsigned int k;
+  int x;
+
+  n = 0;
+  gap = 17;
+  i = 0;
+  if (len >= 2 && s[0] == ':' && s[1] == ':') { gap = 0; i = 2; }
+  else if (len && s[0] == ':') return "bad IPv6 address";
+  while (i < len) {
+    for (j = i;j < len && s[j] != ':';++j) ;
+    if (byte_chr(s + i,j - i,'.') < j - i) {
+      if (j < len || n > 12) return "bad IPv6 address";
+      flags = 0;
+      if (dotted(s + i,j - i,&u,&flags) || flags) return "bad IPv6 address";
+      g[n++] = u >> 24; g[n++] = u >> 16; g[n++] = u >> 8; g[n++] = u;
+      break;
+    }
+    if (j == i || j - i > 4 || n >= 16) return "bad IPv6 address";
+    for (u = 0,k = i;k < j;++k) {
+      if ((x = hexval(s[k])) < 0) return "bad IPv6 address";
+      u = 16 * u + x;
+    }
+    g[n++] = u >> 8; g[n++] = u;
+    if (j == len) break;
+    i = j + 1;
+    if (i < len && s[i] == ':') {
+      if (gap != 17) return "bad IPv6 address";
+      gap = n;
+      ++i;
+    }
+    else if (i == len) return "bad IPv6 address";
+  }
+  if (gap == 17 && n != 16) return "bad IPv6 address";
+  if (gap != 17 && n > 14) return "bad IPv6 address";
+  byte_zero((char *) ip,16);
+  if (gap == 17) gap = n;
+  byte_copy((char *) ip,gap,(char *) g);
+  byte_copy((char *) ip + 16 - (n - gap),n - gap,(char *) g + gap);
+  return 0;
+}
+
+static char *parse6(struct ipme_entry6 *e,char *s,unsigned int len)
+{
+  unsigned int slash;
+  unsigned long bits;
+  char *why;
+
+  slash = byte_chr(s,len,'/');
+  if ((why = addr6(s,slash,e->ip))) return why;
+  bits = 128;
+  if (slash < len) {
+    if (slash + 1 == len) return "missing prefix length";
+    if (decimal(s + slash + 1,len - slash - 1,128,&bits,&e->flags)) return "bad prefix length";
+    if (bits > 128) return "prefix length over 128";
+  }
+  e->bits = bits;
+  return 0;
+}
+
+/* s is one entry, without white space or comment; 4 or 6 says which was filled in */
+int ipme_parse(struct ipme_entry *e,struct ipme_entry6 *e6,char *s,unsigned int len,char **why)
+{
+  unsigned int colon;
 
   if (byte_chr(s,len,'\0') < len) { *why = "NUL byte in line"; return 0; }
-  if (byte_chr(s,len,':') < len) {
-    /* 192.0.2.1:25 is an address with a port, not IPv6 */
-    *why = (byte_chr(s,len,'.') < byte_chr(s,len,':')) ? "junk after entry" : "IPv6 entry, but this qmail has no IPv6";
-    return 0;
+  colon = byte_chr(s,len,':');
+  if (colon == len) {
+    byte_zero((char *) e,(unsigned int) sizeof(*e));
+    *why = parse4(e,s,len);
+    return *why ? 0 : 4;
   }
-  for (i = 0;i < len;++i)
-    if (isblankchar(s[i])) { *why = "junk after entry"; return 0; }
-  slash = byte_chr(s,len,'/');
-  if (!slash) { *why = "missing address"; return 0; }
-  if ((*why = dotted(s,slash,&u))) return 0;
-  e->bits = 32;
-  if (slash < len)
-    if ((*why = masklen(s + slash + 1,len - slash - 1,&e->bits))) return 0;
-  e->ip.d[0] = u >> 24; e->ip.d[1] = u >> 16; e->ip.d[2] = u >> 8; e->ip.d[3] = u;
-  return 1;
+  if (byte_chr(s,colon,'.') < colon) { *why = "a port is not part of an entry"; return 0; }
+  byte_zero((char *) e6,(unsigned int) sizeof(*e6));
+  *why = parse6(e6,s,len);
+  return *why ? 0 : 6;
 }
 
 static int fail(char *fn,unsigned long line,char *why,char *s,unsigned int len)
@@ -156,56 +273,153 @@ static int fail(char *fn,unsigned long line,char *why,char *s,unsigned int len)
   return -1;
 }
 
-static int failread(char *fn)
+static int failwhy(char *fn,char *why)
 {
-  if (errno == error_nomem) return 0;
   if (!stralloc_copys(&ipme_err,"unable to read ")) return 0;
   if (!stralloc_cats(&ipme_err,fn)) return 0;
   if (!stralloc_cats(&ipme_err,": ")) return 0;
-  if (!stralloc_cats(&ipme_err,error_str(errno))) return 0;
+  if (!stralloc_cats(&ipme_err,why)) return 0;
   if (!stralloc_0(&ipme_err)) return 0;
   --ipme_err.len;
   return -1;
 }
 
-static int entry(ipmelist *l,char *fn,unsigned long line,int source,char *s,unsigned int len)
+/* errno first: stralloc may change it (notqmail's allocator does) */
+static int failread(char *fn)
+{
+  int e;
+
+  e = errno;
+  if (e == error_nomem) return 0;
+  return failwhy(fn,error_str(e));
+}
+
+struct reader {
+  char *fn;
+  int source;
+  ipmelist *l;
+  ipmelist6 *l6;
+  unsigned long line;
+} ;
+
+static int onlyblanks(char *s,unsigned int len)
+{
+  while (len) if (!isblankchar(s[--len])) return 0;
+  return 1;
+}
+
+/* s is the whole line, as messages show it; x the entry in it */
+static int entry(struct reader *r,char *s,unsigned int len)
 {
   struct ipme_entry e;
+  struct ipme_entry6 e6;
+  unsigned int xlen;
+  unsigned int hash;
   char *why;
 
+  if (r->line == 1 && len >= 3 && !byte_diff(s,3,"\357\273\277")) { s += 3; len -= 3; }
   while (len && isblankchar(s[len - 1])) --len;
   while (len && isblankchar(*s)) { ++s; --len; }
   if (!len || *s == '#') return 1;
-  byte_zero((char *) &e,(unsigned int) sizeof(e));
-  if (!ipme_parse(&e,s,len,&why)) return fail(fn,line,why,s,len);
-  e.source = source;
-  e.line = line;
-  return append(l,&e);
+  for (xlen = 0;xlen < len && !isblankchar(s[xlen]);++xlen) ;
+  if (xlen < len) { /* 0.6 read "192.0.2.5 # mail host" */
+    hash = xlen + byte_chr(s + xlen,len - xlen,'#');
+    if (hash == len || !onlyblanks(s + xlen,hash - xlen)) return fail(r->fn,r->line,"junk after entry",s,len);
+  }
+  switch (ipme_parse(&e,&e6,s,xlen,&why)) {
+    case 4:
+      if (r->source == IPME_MORE && e.bits < 8)
+        return fail(r->fn,r->line,"network shorter than /8 (most of the Internet would be me)",s,len);
+      e.source = r->source;
+      e.where = r->line;
+      return append(r->l,&e);
+    case 6:
+      e6.source = r->source;
+      e6.where = r->line;
+      return append6(r->l6,&e6);
+  }
+  return fail(r->fn,r->line,why,s,len);
 }
 
-static stralloc ln = {0};
-
-int ipme_readfile(ipmelist *l,char *fn,int source)
+static int iscomment(struct reader *r,char *s,unsigned int len)
 {
-  char buf[1024];
-  substdio ss;
-  unsigned long n;
-  int match;
+  if (r->line == 1 && len >= 3 && !byte_diff(s,3,"\357\273\277")) { s += 3; len -= 3; }
+  while (len && isblankchar(*s)) { ++s; --len; }
+  return len && *s == '#';
+}
+
+/*
+One pass over the file in chunks. A line lies in buf, or if it crosses
+a chunk, in ln; a line longer than IPME_LINEMAX is an error, except a
+comment, which is skipped in bounded memory.
+*/
+static int readlines(struct reader *r,int fd)
+{
+  char buf[4096];
+  char ln[IPME_LINEMAX];
+  unsigned int lnlen;
+  unsigned int i;
+  unsigned int j;
+  int flagskip;
+  int n;
+  int x;
+
+  lnlen = 0;
+  flagskip = 0;
+  r->line = 1;
+  for (;;) {
+    n = read(fd,buf,sizeof(buf));
+    if (n == -1) { if (errno == error_intr) continue; return failread(r->fn); }
+    if (!n) break;
+    for (i = 0;i < (unsigned int) n;i = j + 1) {
+      j = i + byte_chr(buf + i,n - i,'\n');
+      if (flagskip) { if (j < (unsigned int) n) { flagskip = 0; ++r->line; } continue; }
+      if (lnlen + (j - i) > IPME_LINEMAX) {
+        byte_copy(ln + lnlen,IPME_LINEMAX - lnlen,buf + i);
+        if (!iscomment(r,ln,IPME_LINEMAX)) return fail(r->fn,r->line,"line too long",ln,IPME_LINEMAX);
+        lnlen = 0;
+        if (j == (unsigned int) n) flagskip = 1; else ++r->line;
+        continue;
+      }
+      if (j == (unsigned int) n) { byte_copy(ln + lnlen,j - i,buf + i); lnlen += j - i; continue; }
+      if (lnlen) {
+        byte_copy(ln + lnlen,j - i,buf + i);
+        x = entry(r,ln,lnlen + (j - i));
+        lnlen = 0;
+      }
+      else x = entry(r,buf + i,j - i);
+      if (x != 1) return x;
+      ++r->line;
+    }
+  }
+  if (lnlen) return entry(r,ln,lnlen);
+  return 1;
+}
+
+/* a dangling link is a mistake, not a missing file */
+static int missing(char *fn)
+{
+  struct stat st;
+
+  if (lstat(fn,&st) == -1) return 1;
+  return failwhy(fn,"symbolic link to a file that does not exist");
+}
+
+int ipme_readfile(ipmelist *l,ipmelist6 *l6,char *fn,int source)
+{
+  struct reader r;
   int fd;
-  int r;
+  int x;
 
   fd = open_read(fn);
-  if (fd == -1) return (errno == error_noent) ? 1 : failread(fn);
-  substdio_fdbuf(&ss,read,fd,buf,(int) sizeof(buf));
-  for (n = 1;;++n) {
-    if (getln(&ss,&ln,&match,'\n') == -1) { r = failread(fn); break; }
-    if (!match && !ln.len) { r = 1; break; }
-    if (match) --ln.len;
-    r = entry(l,fn,n,source,ln.s,ln.len);
-    if (r != 1 || !match) break;
-  }
+  if (fd == -1) return (errno == error_noent) ? missing(fn) : failread(fn);
+  r.fn = fn;
+  r.source = source;
+  r.l = l;
+  r.l6 = l6;
+  x = readlines(&r,fd);
   close(fd);
-  return r;
+  return x;
 }
 
 static stralloc ifbuf = {0};
@@ -256,6 +470,14 @@ static int isup(int s,struct ifreq *ifr)
   return (flags.ifr_flags & IFF_UP) != 0;
 }
 
+/* each name once, however many addresses it has */
+static int newifname(char *name,unsigned int len,unsigned int *where)
+{
+  *where = ipme_ifnames.len;
+  if (!stralloc_catb(&ipme_ifnames,name,byte_chr(name,len,'\0'))) return 0;
+  return stralloc_0(&ipme_ifnames);
+}
+
 static int addifaces(ipmelist *l,int s)
 {
   struct ifreq r;
@@ -263,9 +485,11 @@ static int addifaces(ipmelist *l,int s)
   struct sockaddr_in *sin;
   char *x;
   unsigned int len;
+  unsigned int where;
   int up;
 
   up = 0;
+  where = 0xffffffffU;
   byte_zero((char *) &e,(unsigned int) sizeof(e));
   e.source = IPME_IFACE;
   e.bits = 32;
@@ -277,13 +501,14 @@ static int addifaces(ipmelist *l,int s)
     byte_copy((char *) &r,len,x);
     len = recordlen(&r);
     if (r.ifr_addr.sa_family != AF_INET) continue;
-    if (str_diffn(e.ifname,r.ifr_name,IPME_IFNAMELEN) || !e.ifname[0]) {
-      byte_copy(e.ifname,IPME_IFNAMELEN,r.ifr_name);
+    if (where == 0xffffffffU || str_diffn(ipme_ifnames.s + where,r.ifr_name,IFNAMSIZ)) {
+      if (!newifname(r.ifr_name,IFNAMSIZ,&where)) return 0;
       up = isup(s,&r);
     }
     if (!up) continue;
     sin = (struct sockaddr_in *) &r.ifr_addr;
     byte_copy((char *) &e.ip,4,(char *) &sin->sin_addr);
+    e.where = where;
     if (!append(l,&e)) return 0;
   }
   return 1;
@@ -301,7 +526,40 @@ int ipme_ifaces(ipmelist *l)
   return r;
 }
 
-static int builtin(ipmelist *l,char *ip,unsigned int bits)
+/* only the tools ask: this qmail has no IPv6 delivery */
+int ipme_ifaces6(ipmelist6 *l6)
+{
+#ifdef HASGETIFADDRS
+  struct ifaddrs *ifa;
+  struct ifaddrs *i;
+  struct ipme_entry6 e;
+  unsigned int where;
+  int r;
+
+  if (getifaddrs(&ifa) == -1) return -1;
+  r = 1;
+  where = 0xffffffffU;
+  for (i = ifa;i;i = i->ifa_next) {
+    if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET6) continue;
+    if (!(i->ifa_flags & IFF_UP)) continue;
+    byte_zero((char *) &e,(unsigned int) sizeof(e));
+    byte_copy((char *) e.ip,16,(char *) &((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr);
+    e.bits = 128;
+    e.source = IPME_IFACE;
+    if (where == 0xffffffffU || str_diff(ipme_ifnames.s + where,i->ifa_name))
+      if (!newifname(i->ifa_name,str_len(i->ifa_name),&where)) { r = 0; break; }
+    e.where = where;
+    if (!append6(l6,&e)) { r = 0; break; }
+  }
+  freeifaddrs(ifa);
+  return r;
+#else
+  (void) l6;
+  return 1;
+#endif
+}
+
+static int builtin(char *ip,unsigned int bits)
 {
   struct ipme_entry e;
 
@@ -309,28 +567,53 @@ static int builtin(ipmelist *l,char *ip,unsigned int bits)
   byte_copy((char *) &e.ip,4,ip);
   e.bits = bits;
   e.source = IPME_BUILTIN;
-  return append(l,&e);
+  return append(&ipme_me,&e);
+}
+
+static int builtin6(char *ip)
+{
+  struct ipme_entry6 e;
+
+  byte_zero((char *) &e,(unsigned int) sizeof(e));
+  byte_copy((char *) e.ip,16,ip);
+  e.bits = 128;
+  e.source = IPME_BUILTIN;
+  return append6(&ipme_me6,&e);
 }
 
 static stralloc fn = {0};
 
-static int readlist(ipmelist *l,char *dir,char *base,int source)
+static int readlist(ipmelist *l,ipmelist6 *l6,char *base,int source)
 {
-  if (!stralloc_copys(&fn,dir)) return 0;
-  if (!stralloc_cats(&fn,"/")) return 0;
+  if (!stralloc_copy(&fn,&ipmedir)) return 0;
   if (!stralloc_cats(&fn,base)) return 0;
   if (!stralloc_0(&fn)) return 0;
-  return ipme_readfile(l,fn.s,source);
+  return ipme_readfile(l,l6,fn.s,source);
 }
 
-/* a mistyped directory must not look like one without the files */
-static int dirreadable(char *dir)
+/* "dir/", "dir//" and "dir" give the same file names */
+static int setdir(char *dir)
 {
-  int fd;
+  unsigned int len;
 
-  fd = open_read(dir);
-  if (fd == -1) return failread(dir);
-  close(fd);
+  len = str_len(dir);
+  while (len > 1 && dir[len - 1] == '/') --len;
+  if (!stralloc_copyb(&ipmedir,dir,len)) return 0;
+  if (len == 1 && dir[0] == '/') return 1;
+  return stralloc_cats(&ipmedir,"/");
+}
+
+/* for the tools' -c: stat needs no read permission, as the daemons need none */
+int ipme_checkdir(char *dir)
+{
+  struct stat st;
+
+  ipme_err.len = 0;
+  if (stat(dir,&st) == -1) {
+    if (errno == error_noent) return failwhy(dir,"no such directory");
+    return failread(dir);
+  }
+  if (!S_ISDIR(st.st_mode)) return failwhy(dir,"not a directory");
   return 1;
 }
 
@@ -339,17 +622,21 @@ int ipme_load(char *dir)
   int r;
 
   ipmeok = 0;
-  ipmedir = dir;
   ipme_me.len = 0;
   ipme_not.len = 0;
+  ipme_me6.len = 0;
+  ipme_not6.len = 0;
+  ipme_ifnames.len = 0;
   ipme_err.len = 0;
-  if (!builtin(&ipme_me,"\177\0\0\0",8)) return 0;
+  if (!setdir(dir)) return 0;
+  if (!builtin("\177\0\0\0",8)) return 0;
   /* 0.0.0.0 is "this host" (RFC 1122, 3.2.1.3) */
-  if (!builtin(&ipme_me,"\0\0\0\0",32)) return 0;
+  if (!builtin("\0\0\0\0",32)) return 0;
+  if (!builtin6("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1")) return 0;
+  if (!builtin6("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0")) return 0;
   if ((r = ipme_ifaces(&ipme_me)) != 1) return r;
-  if ((r = dirreadable(dir)) != 1) return r;
-  if ((r = readlist(&ipme_me,dir,"moreipme",IPME_MORE)) != 1) return r;
-  if ((r = readlist(&ipme_not,dir,"notipme",IPME_NOT)) != 1) return r;
+  if ((r = readlist(&ipme_me,&ipme_me6,"moreipme",IPME_MORE)) != 1) return r;
+  if ((r = readlist(&ipme_not,&ipme_not6,"notipme",IPME_NOT)) != 1) return r;
   ipmeok = 1;
   return 1;
 }
@@ -384,6 +671,40 @@ struct ipme_entry *ipme_match(struct ip_address *ip)
   return me;
 }
 
+static int within6(unsigned char *ip,struct ipme_entry6 *e)
+{
+  unsigned int n;
+
+  n = e->bits / 8;
+  if (byte_diff((char *) ip,n,(char *) e->ip)) return 0;
+  if (e->bits % 8 == 0) return 1;
+  return ((ip[n] ^ e->ip[n]) & (0xff00 >> (e->bits % 8))) == 0;
+}
+
+static struct ipme_entry6 *longest6(ipmelist6 *l,unsigned char *ip)
+{
+  struct ipme_entry6 *best;
+  unsigned int i;
+
+  best = 0;
+  for (i = 0;i < l->len;++i)
+    if (within6(ip,l->e + i))
+      if (!best || l->e[i].bits > best->bits)
+        best = l->e + i;
+  return best;
+}
+
+struct ipme_entry6 *ipme_match6(unsigned char *ip)
+{
+  struct ipme_entry6 *me;
+  struct ipme_entry6 *not;
+
+  me = longest6(&ipme_me6,ip);
+  not = longest6(&ipme_not6,ip);
+  if (not && (!me || not->bits >= me->bits)) return not;
+  return me;
+}
+
 int ipme_is(struct ip_address *ip)
 {
   struct ipme_entry *m;
@@ -393,28 +714,78 @@ int ipme_is(struct ip_address *ip)
   return m && m->source != IPME_NOT;
 }
 
-unsigned int ipme_fmt(char *s,struct ipme_entry *e)
+static unsigned int fmtbits(char *s,unsigned int len,unsigned int bits,unsigned int all)
 {
-  unsigned int len;
-
-  len = ip_fmt(s,&e->ip);
-  if (e->bits == 32) return len;
+  if (bits == all) return len;
   if (s) s[len] = '/';
   ++len;
-  return len + fmt_ulong(s ? s + len : 0,(unsigned long) e->bits);
+  return len + fmt_ulong(s ? s + len : 0,(unsigned long) bits);
 }
 
-int ipme_catsource(stralloc *sa,struct ipme_entry *e)
+unsigned int ipme_fmt(char *s,struct ipme_entry *e)
+{
+  return fmtbits(s,ip_fmt(s,&e->ip),e->bits,32);
+}
+
+static unsigned int fmthex(char *s,unsigned int u)
+{
+  char x[4];
+  unsigned int n;
+
+  n = 0;
+  do { x[n++] = "0123456789abcdef"[u & 15]; u >>= 4; } while (u);
+  if (s) for (u = 0;u < n;++u) s[u] = x[n - 1 - u];
+  return n;
+}
+
+/* RFC 5952: lower case, the longest run of two or more zero groups as "::" */
+unsigned int ipme_fmt6(char *s,struct ipme_entry6 *e)
+{
+  unsigned int g[8];
+  unsigned int best;
+  unsigned int bestlen;
+  unsigned int len;
+  unsigned int i;
+  unsigned int j;
+
+  for (i = 0;i < 8;++i) g[i] = (e->ip[2 * i] << 8) | e->ip[2 * i + 1];
+  best = 8; bestlen = 1;
+  for (i = 0;i < 8;i = j + 1) {
+    for (j = i;j < 8 && !g[j];++j) ;
+    if (j - i > bestlen) { best = i; bestlen = j - i; }
+  }
+  len = 0;
+  for (i = 0;i < 8;++i) {
+    if (i == best) {
+      if (s) { s[len] = ':'; s[len + 1] = ':'; }
+      len += 2;
+      i += bestlen - 1;
+      continue;
+    }
+    if (i && i != best + bestlen) { if (s) s[len] = ':'; ++len; }
+    len += fmthex(s ? s + len : 0,g[i]);
+  }
+  return fmtbits(s,len,e->bits,128);
+}
+
+char *ipme_ifname(unsigned int where)
+{
+  if (where >= ipme_ifnames.len) return "?";
+  return ipme_ifnames.s + where;
+}
+
+/* e.g. "builtin", "eth0", "control/moreipme:2" */
+int ipme_catsource(stralloc *sa,int source,unsigned int where)
 {
   char strnum[FMT_ULONG];
 
-  switch (e->source) {
+  switch (source) {
     case IPME_BUILTIN: return stralloc_cats(sa,"builtin");
-    case IPME_IFACE: return stralloc_cats(sa,e->ifname);
+    case IPME_IFACE: return stralloc_cats(sa,ipme_ifname(where));
   }
-  if (!stralloc_cats(sa,ipmedir)) return 0;
-  if (!stralloc_cats(sa,(e->source == IPME_MORE) ? "/moreipme:" : "/notipme:")) return 0;
-  return stralloc_catb(sa,strnum,fmt_ulong(strnum,e->line));
+  if (!stralloc_cat(sa,&ipmedir)) return 0;
+  if (!stralloc_cats(sa,(source == IPME_MORE) ? "moreipme:" : "notipme:")) return 0;
+  return stralloc_catb(sa,strnum,fmt_ulong(strnum,(unsigned long) where));
 }
 
 /* the evidence, for people: "control/moreipme line 2", "interface eth0" */
@@ -429,9 +800,9 @@ int ipme_catwhy(stralloc *sa,struct ipme_entry *e)
       return stralloc_catb(sa,x,ipme_fmt(x,e));
     case IPME_IFACE:
       if (!stralloc_cats(sa,"interface ")) return 0;
-      return stralloc_cats(sa,e->ifname);
+      return stralloc_cats(sa,ipme_ifname(e->where));
   }
-  if (!stralloc_cats(sa,ipmedir)) return 0;
-  if (!stralloc_cats(sa,(e->source == IPME_MORE) ? "/moreipme line " : "/notipme line ")) return 0;
-  return stralloc_catb(sa,strnum,fmt_ulong(strnum,e->line));
+  if (!stralloc_cat(sa,&ipmedir)) return 0;
+  if (!stralloc_cats(sa,(e->source == IPME_MORE) ? "moreipme line " : "notipme line ")) return 0;
+  return stralloc_catb(sa,strnum,fmt_ulong(strnum,(unsigned long) e->where));
 }

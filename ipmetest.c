@@ -15,18 +15,23 @@ static void die_usage(void) { strerr_die1x(100,"ipmetest: usage: ipmetest [ -c c
 static void die_nomem(void) { strerr_die2x(111,FATAL,"out of memory"); }
 static void die_write(void) { strerr_die2sys(111,FATAL,"unable to write output: "); }
 
+struct question {
+  int family; /* 4 or 6 */
+  struct ipme_entry e;
+  struct ipme_entry6 e6;
+} ;
+
 static stralloc out = {0};
 
 static void cat(char *s) { if (!stralloc_cats(&out,s)) die_nomem(); }
 
-static void scan(char *s,struct ip_address *ip)
+static void scan(char *s,struct question *q)
 {
-  struct ipme_entry e;
   char *why;
 
-  if (!ipme_parse(&e,s,str_len(s),&why)) strerr_die5x(100,FATAL,"bad address ",s,": ",why);
+  q->family = ipme_parse(&q->e,&q->e6,s,str_len(s),&why);
+  if (!q->family) strerr_die5x(100,FATAL,"bad address ",s,": ",why);
   if (s[str_chr(s,'/')]) strerr_die4x(100,FATAL,"bad address ",s,": a network, not an address");
-  *ip = e.ip;
 }
 
 static void load(char *dir)
@@ -37,49 +42,74 @@ static void load(char *dir)
     if (chdir(auto_qmail) == -1) strerr_die4sys(111,FATAL,"unable to chdir to ",auto_qmail,": ");
     dir = "control";
   }
+  else if (ipme_checkdir(dir) == -1) strerr_die2x(111,FATAL,ipme_err.s);
   r = ipme_load(dir);
   if (r == 0) die_nomem();
   if (r == -1 && ipme_err.len) strerr_die2x(111,FATAL,ipme_err.s);
   if (r == -1) strerr_die2sys(111,FATAL,"unable to list network interfaces: ");
 }
 
-static void answer(char *s,struct ip_address *ip)
+static void says(int source,unsigned int where)
 {
-  struct ipme_entry *e;
+  cat(", ");
+  if (!ipme_catsource(&out,source,where)) die_nomem();
+  cat(")\n");
+}
+
+static void answer4(struct ipme_entry *e)
+{
   char x[IPME_FMT];
 
-  e = ipme_match(ip);
+  if (!e) { cat(": not me (no entry matches)\n"); return; }
+  cat((e->source == IPME_NOT) ? ": not me (notipme " : ": me (ipme ");
+  if (!stralloc_catb(&out,x,ipme_fmt(x,e))) die_nomem();
+  says(e->source,e->where);
+}
+
+static void answer6(struct ipme_entry6 *e)
+{
+  char x[IPME_FMT6];
+
+  if (!e) { cat(": not me (no entry matches)\n"); return; }
+  cat((e->source == IPME_NOT) ? ": not me (notipme " : ": me (ipme ");
+  if (!stralloc_catb(&out,x,ipme_fmt6(x,e))) die_nomem();
+  says(e->source,e->where);
+}
+
+static void answer(char *s,struct question *q)
+{
   out.len = 0;
   cat(s);
-  if (!e) cat(": not me (no entry matches)\n");
-  else {
-    cat((e->source == IPME_NOT) ? ": not me (notipme " : ": me (ipme ");
-    if (!stralloc_catb(&out,x,ipme_fmt(x,e))) die_nomem();
-    cat(", ");
-    if (!ipme_catsource(&out,e)) die_nomem();
-    cat(")\n");
-  }
+  if (q->family == 4) answer4(ipme_match(&q->e.ip));
+  else answer6(ipme_match6(q->e6.ip));
   if (substdio_put(subfdout,out.s,out.len) == -1) die_write();
 }
 
 int main(int argc,char **argv)
 {
-  struct ip_address *ip;
+  struct question *q;
   char *dir;
+  int flag6;
   int i;
 
   dir = 0;
-  ++argv; --argc;
-  if (argc && str_equal(argv[0],"-c")) {
-    if (argc < 2) die_usage();
-    dir = argv[1]; argv += 2; argc -= 2;
+  for (++argv,--argc;argc && argv[0][0] == '-';++argv,--argc) {
+    if (str_equal(argv[0],"--")) { ++argv; --argc; break; }
+    if (str_equal(argv[0],"-c") && argc > 1) { dir = argv[1]; ++argv; --argc; }
+    else die_usage();
   }
   if (argc < 1) die_usage();
-  ip = (struct ip_address *) alloc((unsigned int) argc * (unsigned int) sizeof(*ip));
-  if (!ip) die_nomem();
-  for (i = 0;i < argc;++i) scan(argv[i],ip + i);
+  q = (struct question *) alloc((unsigned int) argc * (unsigned int) sizeof(*q));
+  if (!q) die_nomem();
+  flag6 = 0;
+  for (i = 0;i < argc;++i) {
+    scan(argv[i],q + i);
+    if (q[i].family == 6) flag6 = 1;
+  }
   load(dir);
-  for (i = 0;i < argc;++i) answer(argv[i],ip + i);
+  if (flag6)
+    if (ipme_ifaces6(&ipme_me6) != 1) strerr_die2sys(111,FATAL,"unable to list IPv6 interface addresses: ");
+  for (i = 0;i < argc;++i) answer(argv[i],q + i);
   if (substdio_flush(subfdout) == -1) die_write();
   return 0;
 }

@@ -12,7 +12,9 @@
  *     then the entries are the reference's, in order, with their lines;
  *   - on -1, ipme_err is "FILE line N: REASON: TEXT", N is the first
  *     line the reference refuses (so N <= the number of lines), REASON
- *     is one of ipme.c's reasons, TEXT the stripped line as documented;
+ *     is one of ipme.c's reasons, TEXT the stripped line as documented
+ *     (for "line too long", its first 80 bytes as they are);
+ *   - IPv6 lines are checked against inet_pton, and kept apart;
  *   - ipme_fmt of every entry parses back to the same entry;
  *   - ipme_match on addresses taken from the entries and the input
  *     agrees with a brute-force longest match where notipme wins a tie
@@ -22,6 +24,7 @@
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,14 +34,17 @@
 #include "ipme.h"
 
 static const char *reasons[] = {
-  "NUL byte in line", "IPv6 entry, but this qmail has no IPv6",
+  "NUL byte in line", "a port is not part of an entry", "bad IPv6 address",
+  "missing prefix length", "bad prefix length", "prefix length over 128",
   "junk after entry", "missing address", "not an address", "empty octet",
-  "too many octets", "leading zero in octet", "octet over 255",
-  "too few octets", "missing mask", "bad mask", "leading zero in mask",
-  "mask length over 32", "mask not contiguous", 0
+  "too many octets", "octet over 255", "too few octets", "missing mask",
+  "bad mask", "mask length over 32", "mask not contiguous", "line too long",
+  "network shorter than /8 (most of the Internet would be me)", 0
 } ;
 
 #define MAXREF 16384 /* more entries: no lookups */
+
+static int blank(uint8_t c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 struct ref {
   uint32_t addr;
@@ -54,6 +60,8 @@ struct file {
   struct ref e[MAXREF];
   unsigned int n;
   unsigned long lines; /* how many lines the file has */
+  unsigned int n6; /* IPv6 entries */
+  int source;
   unsigned long bad; /* first invalid line, 0 if none */
   const uint8_t *badtext; /* that line, stripped */
   size_t badlen;
@@ -70,22 +78,30 @@ static void die(const char *what,const struct file *f)
   abort();
 }
 
-/* four decimal numbers 0..255 joined by dots; "0", but no other leading zero */
+/* digits, leading zeros allowed (decimal, as 0.6): the value, capped at 1000 */
+static size_t refnum(const uint8_t *s,size_t len,unsigned int *v)
+{
+  size_t i = 0;
+
+  *v = 0;
+  while (i < len && s[i] >= '0' && s[i] <= '9') { *v = 10 * *v + (s[i++] - '0'); if (*v > 1000) *v = 1000; }
+  return i;
+}
+
+/* four decimal numbers 0..255 joined by dots */
 static int refquad(const uint8_t *s,size_t len,uint32_t *u)
 {
   size_t i = 0;
-  size_t start;
+  size_t n;
   unsigned int v;
   int k;
 
   *u = 0;
   for (k = 0;k < 4;++k) {
     if (k) { if (i >= len || s[i] != '.') return 0; ++i; }
-    start = i;
-    v = 0;
-    while (i < len && i - start < 3 && s[i] >= '0' && s[i] <= '9') v = 10 * v + (s[i++] - '0');
-    if (i == start || v > 255) return 0;
-    if (s[start] == '0' && i - start > 1) return 0;
+    n = refnum(s + i,len - i,&v);
+    if (!n || v > 255) return 0;
+    i += n;
     *u = (*u << 8) | v;
   }
   return i == len;
@@ -103,26 +119,58 @@ static int refmask(const uint8_t *s,size_t len,unsigned int *bits)
     *bits = 32 - (unsigned int) __builtin_popcount(inv);
     return 1;
   }
-  if (len == 1 && s[0] >= '0' && s[0] <= '9') { *bits = s[0] - '0'; return 1; }
-  if (len == 2 && s[0] >= '1' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9') {
-    *bits = 10 * (s[0] - '0') + (s[1] - '0');
-    return *bits <= 32;
-  }
-  return 0;
+  if (!len || refnum(s,len,bits) != len) return 0;
+  return *bits <= 32;
 }
 
-static int blank(uint8_t c) { return c == ' ' || c == '\t' || c == '\r'; }
+/* an IPv6 address as inet_pton reads it, then an optional /0../128 */
+static int refline6(const uint8_t *s,size_t len)
+{
+  char a[64];
+  unsigned char ip[16];
+  const uint8_t *slash = memchr(s,'/',len);
+  size_t alen = slash ? (size_t) (slash - s) : len;
+  unsigned int bits;
 
-/* -1: invalid; 0: nothing (empty, comment); 1: an entry */
-static int refline(const uint8_t *s,size_t len,struct ref *r)
+  if (alen >= sizeof(a)) return 0;
+  memcpy(a,s,alen);
+  a[alen] = 0;
+  if (inet_pton(AF_INET6,a,ip) != 1) return 0;
+  if (!slash) return 1;
+  len -= alen + 1;
+  if (!len || refnum(slash + 1,len,&bits) != len) return 0;
+  return bits <= 128;
+}
+
+
+/* -1: invalid; 0: nothing (empty, comment); 1: an entry; 6: an IPv6 entry */
+static int refline(const uint8_t *s,size_t len,struct ref *r,int source)
 {
   const uint8_t *slash;
+  size_t i;
 
   if (!len || s[0] == '#') return 0;
+  for (i = 0;i < len && !blank(s[i]);++i) ;
+  if (i < len) { /* white space, then a comment */
+    size_t j = i;
+    while (j < len && blank(s[j])) ++j;
+    if (s[j] != '#') return -1;
+    len = i;
+  }
+  if (memchr(s,0,len)) return -1;
+  if (memchr(s,':',len)) return refline6(s,len) ? 6 : -1;
   slash = memchr(s,'/',len);
   if (!slash) { r->bits = 32; return refquad(s,len,&r->addr) ? 1 : -1; }
   if (!refquad(s,(size_t) (slash - s),&r->addr)) return -1;
-  return refmask(slash + 1,len - (size_t) (slash - s) - 1,&r->bits) ? 1 : -1;
+  if (!refmask(slash + 1,len - (size_t) (slash - s) - 1,&r->bits)) return -1;
+  return (source == IPME_MORE && r->bits < 8) ? -1 : 1;
+}
+
+static int refcomment(const uint8_t *s,size_t len,unsigned long line)
+{
+  if (line == 1 && len >= 3 && !memcmp(s,"\357\273\277",3)) { s += 3; len -= 3; }
+  while (len && blank(*s)) { ++s; --len; }
+  return len && *s == '#';
 }
 
 static void refread(struct file *f)
@@ -133,18 +181,23 @@ static void refread(struct file *f)
   size_t len;
   struct ref r;
 
-  f->n = 0; f->lines = 0; f->bad = 0;
+  f->n = 0; f->n6 = 0; f->lines = 0; f->bad = 0;
   while (s < end) {
     nl = memchr(s,'\n',(size_t) (end - s));
     len = nl ? (size_t) (nl - s) : (size_t) (end - s);
     ++f->lines;
-    if (!f->bad) {
+    if (!f->bad && len > IPME_LINEMAX) {
+      if (!refcomment(s,IPME_LINEMAX,f->lines)) { f->bad = f->lines; f->badtext = s; f->badlen = IPME_LINEMAX; }
+    }
+    else if (!f->bad) {
       const uint8_t *t = s;
       size_t tl = len;
+      if (f->lines == 1 && tl >= 3 && !memcmp(t,"\357\273\277",3)) { t += 3; tl -= 3; }
       while (tl && blank(t[tl - 1])) --tl;
       while (tl && blank(*t)) { ++t; --tl; }
-      switch (refline(t,tl,&r)) {
+      switch (refline(t,tl,&r,f->source)) {
         case -1: f->bad = f->lines; f->badtext = t; f->badlen = tl; break;
+        case 6: ++f->n6; break;
         case 1:
           r.line = f->lines;
           if (f->n < MAXREF) f->e[f->n] = r;
@@ -202,9 +255,10 @@ static void checkerr(struct file *f)
   if (len != n || memcmp(s,text,n)) die("ipme_err does not end with the stripped line",f);
 }
 
-static void checklist(struct file *f,ipmelist *l,int source)
+static void checklist(struct file *f,ipmelist *l,ipmelist6 *l6,int source)
 {
   struct ipme_entry x;
+  struct ipme_entry6 x6;
   char s[IPME_FMT];
   char *why;
   unsigned int i;
@@ -212,14 +266,15 @@ static void checklist(struct file *f,ipmelist *l,int source)
 
   if (f->bad) die("ipme_readfile accepted a file with a bad line",f);
   if (l->len != f->n) die("ipme_readfile read a different number of entries",f);
+  if (l6->len != f->n6) die("ipme_readfile read a different number of IPv6 entries",f);
   for (i = 0;i < l->len && i < MAXREF;++i) {
     if (num(&l->e[i].ip) != f->e[i].addr) die("an entry's address differs",f);
     if (l->e[i].bits != f->e[i].bits) die("an entry's mask length differs",f);
-    if (l->e[i].line != f->e[i].line) die("an entry's line differs",f);
+    if (l->e[i].where != f->e[i].line) die("an entry's line differs",f);
     if (l->e[i].source != source) die("an entry's source differs",f);
     len = ipme_fmt(s,l->e + i);
     if (len > IPME_FMT || len != ipme_fmt((char *) 0,l->e + i)) die("ipme_fmt length",f);
-    if (!ipme_parse(&x,s,len,&why)) die("ipme_fmt gave what ipme_parse refuses",f);
+    if (ipme_parse(&x,&x6,s,len,&why) != 4) die("ipme_fmt gave what ipme_parse refuses",f);
     if (num(&x.ip) != f->e[i].addr || x.bits != f->e[i].bits) die("ipme_fmt does not parse back",f);
   }
 }
@@ -255,9 +310,9 @@ static void lookup(uint32_t a)
   else { want = me; source = IPME_MORE; }
   if (!want) { if (m) die("ipme_match found an entry where none matches",0); return; }
   if (!m) die("ipme_match found nothing where an entry matches",0);
-  if (m->source != source || m->bits != want->bits || m->line != want->line) {
-    fprintf(stderr,"fuzz_ipme: %u.%u.%u.%u: ipme_match source %d /%u line %lu; reference source %d /%u line %lu\n",
-      ip.d[0],ip.d[1],ip.d[2],ip.d[3],m->source,m->bits,m->line,source,want->bits,want->line);
+  if (m->source != source || m->bits != want->bits || m->where != want->line) {
+    fprintf(stderr,"fuzz_ipme: %u.%u.%u.%u: ipme_match source %d /%u line %u; reference source %d /%u line %lu\n",
+      ip.d[0],ip.d[1],ip.d[2],ip.d[3],m->source,m->bits,m->where,source,want->bits,want->line);
     die("ipme_match disagrees with the reference",0);
   }
 }
@@ -302,21 +357,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data,size_t size)
   put(&more,data,morelen);
   if (morelen < size) put(&not,data + morelen + 3,size - morelen - 3);
   else put(&not,data,0);
+  more.source = IPME_MORE;
+  not.source = IPME_NOT;
   refread(&more);
   refread(&not);
 
   ipme_me.len = 0;
   ipme_not.len = 0;
+  ipme_me6.len = 0;
+  ipme_not6.len = 0;
   ipme_err.len = 0;
-  r = ipme_readfile(&ipme_me,more.fn,IPME_MORE);
+  r = ipme_readfile(&ipme_me,&ipme_me6,more.fn,IPME_MORE);
   if (r != 1 && r != 0 && r != -1) die("ipme_readfile returned neither 1, 0 nor -1",&more);
   if (r == -1) checkerr(&more);
-  if (r == 1) checklist(&more,&ipme_me,IPME_MORE);
+  if (r == 1) checklist(&more,&ipme_me,&ipme_me6,IPME_MORE);
   ipme_err.len = 0;
-  rn = ipme_readfile(&ipme_not,not.fn,IPME_NOT);
+  rn = ipme_readfile(&ipme_not,&ipme_not6,not.fn,IPME_NOT);
   if (rn != 1 && rn != 0 && rn != -1) die("ipme_readfile returned neither 1, 0 nor -1",&not);
   if (rn == -1) checkerr(&not);
-  if (rn == 1) checklist(&not,&ipme_not,IPME_NOT);
+  if (rn == 1) checklist(&not,&ipme_not,&ipme_not6,IPME_NOT);
   if (r == 1 && rn == 1 && more.n <= MAXREF && not.n <= MAXREF) lookups(data,size);
   return 0;
 }

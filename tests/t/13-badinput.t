@@ -95,16 +95,39 @@ fails('moreipme', 2, 'mask length over 32', '192.0.2.1/33', 'a bad last line wit
 # lines of megabytes
 my $mb = 8 * 1024 * 1024;
 put("$d/c/moreipme", "# long\n", '1' x $mb, "\n");
-fails('moreipme', 2, 'too few octets', ('1' x 80) . '...', 'a line of 8 MB of digits');
+fails('moreipme', 2, 'line too long', ('1' x 80) . '...', 'a line of 8 MB of digits');
 put("$d/c/moreipme", "192.0.2.1", ' ' x $mb, "x\n");
-fails('moreipme', 1, 'junk after entry', '192.0.2.1' . (' ' x 71) . '...', 'an entry, 8 MB of spaces, then junk');
-put("$d/c/moreipme", ' ' x $mb, "\n", "\t" x $mb, "\n192.0.2.1/255.255.0.255\n");
-fails('moreipme', 3, 'mask not contiguous', '192.0.2.1/255.255.0.255', 'two blank lines of 8 MB, then a bad line');
+fails('moreipme', 1, 'line too long', '192.0.2.1' . (' ' x 71) . '...', 'an entry, 8 MB of spaces, then junk');
+put("$d/c/moreipme", "203.0.113.5\n", ' ' x 1024, "\n", "\t" x 1025, "\n192.0.2.1/255.255.0.255\n");
+fails('moreipme', 3, 'line too long', ("\t" x 80) =~ s/\t/?/gr . '...', 'a blank line of 1024 bytes is a line; one of 1025 is too long');
+put("$d/c/moreipme", "192.0.2.1 #", 'x' x 2000, "\n192.0.2.1/255.255.0.255\n");
+fails('moreipme', 1, 'line too long', '192.0.2.1 #' . ('x' x 69) . '...', 'an entry and a comment over 1024 bytes: too long (only a comment line may be longer)');
 put("$d/c/moreipme", '#', 'x' x $mb, "\n", "192.0.2.64/26\r\n");
 my ($rc, $out, $err) = ipmetest('192.0.2.70');
 is("$rc:$out$err", "0:192.0.2.70: me (ipme 192.0.2.64/26, $d/c/moreipme:2)\n", 'a comment of 8 MB, then an entry');
 put("$d/c/moreipme", "192.0.2.1\0", 'x' x $mb, "\n");
-fails('moreipme', 1, 'NUL byte in line', '192.0.2.1?' . ('x' x 70) . '...', 'a NUL byte, then 8 MB');
+fails('moreipme', 1, 'line too long', '192.0.2.1?' . ('x' x 70) . '...', 'a NUL byte, then 8 MB');
+
+# /dev/zero and a dangling link: errors, not an endless read or an empty list
+unlink "$d/c/moreipme", "$d/c/notipme";
+symlink('/dev/zero', "$d/c/moreipme") or die "symlink: $!";
+fails('moreipme', 1, 'line too long', ('?' x 80) . '...', 'moreipme linked to /dev/zero');
+unlink "$d/c/moreipme";
+symlink("$d/nosuchfile", "$d/c/notipme") or die "symlink: $!";
+($rc, $out, $err) = ipmetest('192.0.2.77');
+is("$rc:$out$err", "111:ipmetest: fatal: unable to read $d/c/notipme: symbolic link to a file that does not exist\n", 'a dangling notipme link');
+unlink "$d/c/notipme";
+
+# moreipme networks shorter than /8 would bounce mail for most of the Internet
+for my $net ('0.0.0.0/0', '203.0.113.5/2', '128.0.0.0/1', '10.0.0.0/7', '10.0.0.0/254.0.0.0') {
+  put("$d/c/moreipme", "# x\n$net\n");
+  fails('moreipme', 2, 'network shorter than /8 (most of the Internet would be me)', $net, "moreipme $net is refused");
+}
+unlink "$d/c/moreipme";
+put("$d/c/notipme", "0.0.0.0/0\n");
+($rc, $out, $err) = ipmetest('192.0.2.77');
+like("$rc:$out$err", qr/^0:192\.0\.2\.77: not me \(notipme 0\.0\.0\.0\/0, /, 'notipme 0.0.0.0/0 is fine');
+unlink "$d/c/moreipme", "$d/c/notipme";
 
 # a million lines
 my $n = 1000000;
@@ -135,6 +158,6 @@ my ($first) = grep { !/^[ \t\r]*(#|$)/ } split(/\n/, $garbage);
 my $at = 1;
 for (split(/\n/, $garbage, -1)) { last if $_ eq $first; ++$at; }
 ($rc, $out, $err) = ipmetest('192.0.2.77');
-like("$rc:$out$err", qr/^111:ipmetest: fatal: \Q$d\E\/c\/moreipme line $at: (NUL byte in line|IPv6 entry, but this qmail has no IPv6|junk after entry|not an address): \Q@{[shown($first)]}\E\n\z/,
+like("$rc:$out$err", qr/^111:ipmetest: fatal: \Q$d\E\/c\/moreipme line $at: (NUL byte in line|bad IPv6 address|junk after entry|not an address|line too long|a port is not part of an entry): \Q@{[shown($first)]}\E\n\z/,
   "a megabyte of binary garbage: refused at its first line with an entry, $at");
 done_testing();

@@ -60,7 +60,13 @@ e 100 "ipmetest: usage: ipmetest [ -c controldir ] address ..." -c "$d/c"
 e 100 "ipmetest: fatal: bad address 1.2.3: too few octets" -c "$d/c" 1.2.3
 e 100 "ipmetest: fatal: bad address 1.2.3.256: octet over 255" -c "$d/c" 203.0.113.5 1.2.3.256
 e 100 "ipmetest: fatal: bad address 10.0.0.0/8: a network, not an address" -c "$d/c" 10.0.0.0/8
-e 100 "ipmetest: fatal: bad address ::1: IPv6 entry, but this qmail has no IPv6" -c "$d/c" ::1
+e 100 "ipmetest: fatal: bad address 2001:db8::1::2: bad IPv6 address" -c "$d/c" 2001:db8::1::2
+e 100 "ipmetest: fatal: bad address 2001:db8::/32: a network, not an address" -c "$d/c" 2001:db8::/32
+e 100 "ipmetest: usage: ipmetest [ -c controldir ] address ..." -x 1.2.3.4
+e 100 "ipmetest: usage: ipmetest [ -c controldir ] address ..." -c "$d/c" -v 1.2.3.4
+e 100 "ipmetest: usage: ipmetest [ -c controldir ] address ..." -c
+is "$("$bin/ipmetest" -c "$d/c" -- 203.0.113.5 2>&1)" "203.0.113.5: me (ipme 203.0.113.0/24, $d/c/moreipme:2)" "ipmetest: -- ends the options"
+is "$("$bin/ipmetest" -c "$d/c/" 203.0.113.5 2>&1)" "203.0.113.5: me (ipme 203.0.113.0/24, $d/c/moreipme:2)" "ipmetest -c dir/ names dir/moreipme, not dir//moreipme"
 mkdir "$d/bad"
 printf '203.0.113.5\n\n# next is wrong\n203.0.113.0/33\n' > "$d/bad/moreipme"
 e 111 "ipmetest: fatal: $d/bad/moreipme line 4: mask length over 32: 203.0.113.0/33" -c "$d/bad" 203.0.113.5
@@ -70,7 +76,8 @@ e 111 "ipmetest: fatal: $d/bad/notipme line 1: mask not contiguous: 198.51.100.0
 rm "$d/bad/notipme"
 mkdir "$d/bad/moreipme"
 e 111 "ipmetest: fatal: unable to read $d/bad/moreipme: is a directory" -c "$d/bad" 203.0.113.5
-e 111 "ipmetest: fatal: unable to read $d/nosuchdir: file does not exist" -c "$d/nosuchdir" 203.0.113.5
+e 111 "ipmetest: fatal: unable to read $d/nosuchdir: no such directory" -c "$d/nosuchdir" 203.0.113.5
+e 111 "ipmetest: fatal: unable to read $d/c/moreipme: not a directory" -c "$d/c/moreipme" 203.0.113.5
 rmdir "$d/bad/moreipme"
 if [ "$(id -u)" != 0 ]; then
   printf '203.0.113.5\n' > "$d/bad/moreipme"; chmod 0 "$d/bad/moreipme"
@@ -78,8 +85,24 @@ if [ "$(id -u)" != 0 ]; then
   rm -f "$d/bad/moreipme"
 fi
 
-# ipmeprint: the lists in order, each entry with its source
+# ipmeprint: stock's format, one address a line, each single address that is me
 out=$("$bin/ipmeprint" -c "$d/c" 2> "$d/err"); rc=$?
+is "$rc" 0 "ipmeprint exits 0"
+want=198.51.100.7
+[ $netns = 1 ] && want="127.0.0.1
+198.51.100.1
+198.51.100.7"
+is "$out" "$want" "ipmeprint: interface addresses, then moreipme's single addresses; no networks, no notipme"
+printf '203.0.113.7\n198.51.100.1\n203.0.113.9\n' > "$d/c/moreipme.bare"
+mkdir "$d/bare" && cp "$d/c/moreipme.bare" "$d/bare/moreipme" && printf '203.0.113.9\n127.0.0.1\n' > "$d/bare/notipme"
+out=$("$bin/ipmeprint" -c "$d/bare" 2>/dev/null)
+want=203.0.113.7
+[ $netns = 1 ] && want="198.51.100.1
+203.0.113.7"
+is "$out" "$want" "ipmeprint: an address twice is printed once; notipme's /32 takes it out"
+
+# ipmeprint -v: the lists in order, each entry with its source
+out=$("$bin/ipmeprint" -v -c "$d/c" 2> "$d/err"); rc=$?
 is "$rc" 0 "ipmeprint exits 0"
 is "$(printf '%s\n' "$out" | sed -n '1,2p')" "127.0.0.0/8        builtin
 0.0.0.0            builtin" "ipmeprint starts with the builtin entries"
@@ -117,10 +140,43 @@ ipmeprint: warning: $d/w/notipme:1 127.0.0.0/8 does not cover lo 127.0.0.1, whic
 127.0.0.2: not me (notipme 127.0.0.0/8, $d/w/notipme:1)" "notipme 127/8 ties the builtin 127/8 but not lo's 127.0.0.1"
 fi
 
-"$bin/ipmeprint" -c "$d/bad" extra > "$d/out" 2> "$d/err"
-is "$?:$(cat "$d/err")" "100:ipmeprint: usage: ipmeprint [ -c controldir ]" "ipmeprint exits 100 on bad usage"
-printf '1.2.3.4 # a comment here is junk\n' > "$d/bad/moreipme"
-"$bin/ipmeprint" -c "$d/bad" > "$d/out" 2> "$d/err"
-is "$?:$(cat "$d/out")" "111:" "ipmeprint exits 111 and prints no list for a malformed file"
-is "$(cat "$d/err")" "ipmeprint: fatal: $d/bad/moreipme line 1: junk after entry: 1.2.3.4 # a comment here is junk" "ipmeprint names file, line and reason"
+for args in "-c $d/bad extra" "-x" "-c" "-v -v -c $d/bad x"; do
+  "$bin/ipmeprint" $args > "$d/out" 2> "$d/err"
+  is "$?:$(cat "$d/err")" "100:ipmeprint: usage: ipmeprint [ -v ] [ -c controldir ]" "ipmeprint $args: exits 100, bad usage"
+done
+is "$("$bin/ipmeprint" -c "$d/c" -- 2>/dev/null | tail -n 1)" "198.51.100.7" "ipmeprint: -- ends the options"
+for v in "" -v; do
+  printf '1.2.3.4 x # a comment after junk\n' > "$d/bad/moreipme"
+  "$bin/ipmeprint" $v -c "$d/bad" > "$d/out" 2> "$d/err"
+  is "$?:$(cat "$d/out")" "111:" "ipmeprint $v exits 111 and prints no list for a malformed file"
+  is "$(cat "$d/err")" "ipmeprint: fatal: $d/bad/moreipme line 1: junk after entry: 1.2.3.4 x # a comment after junk" "ipmeprint $v names file, line and reason"
+done
+
+# files that moreipme 0.6 read: comments after entries, zero padding, a BOM, IPv6
+mkdir "$d/old"
+printf '\357\273\277# saved by a Windows editor\r\n192.0.2.5 # mail host\r\n192.0.2.0/255.255.255.0\t# office\r\n010.0.0.1\n203.0.113.05\n2001:db8::/32\n2001:db8::1 # v6\n' > "$d/old/moreipme"
+printf '192.0.2.0/255.255.255.000\n2001:db8::5\n' > "$d/old/notipme"
+out=$("$bin/ipmetest" -c "$d/old" 192.0.2.5 10.0.0.1 203.0.113.5 192.0.2.9 2001:db8::7 2001:db8::5 2>&1)
+is "$out" "192.0.2.5: me (ipme 192.0.2.5, $d/old/moreipme:2)
+10.0.0.1: me (ipme 10.0.0.1, $d/old/moreipme:4)
+203.0.113.5: me (ipme 203.0.113.5, $d/old/moreipme:5)
+192.0.2.9: not me (notipme 192.0.2.0/24, $d/old/notipme:1)
+2001:db8::7: me (ipme 2001:db8::/32, $d/old/moreipme:6)
+2001:db8::5: not me (notipme 2001:db8::5, $d/old/notipme:2)" "a 0.6-era file loads: comments after entries, a BOM, zero padding (decimal), IPv6"
+"$bin/ipmeprint" -v -c "$d/old" > "$d/out" 2> "$d/err"
+like "$(cat "$d/out")" "^2001:db8::/32 +$d/old/moreipme:6 \\(IPv6: not used by this qmail\\)\$" "ipmeprint -v lists an IPv6 entry, saying this qmail does not use it"
+like "$(cat "$d/err")" "^ipmeprint: warning: $d/old/moreipme:4 10\\.0\\.0\\.1 has a number with a leading zero, read as decimal \\(not octal\\)\$" "ipmeprint warns that a zero-padded number is read as decimal"
+like "$(cat "$d/err")" "^ipmeprint: warning: $d/old/notipme:1 192\\.0\\.2\\.0/24 has a number with a leading zero" "... in a mask too"
+"$bin/ipmeprint" -c "$d/old" > "$d/out" 2>/dev/null
+if grep -q : "$d/out"; then notok "ipmeprint's default output has no IPv6 line"; else ok "ipmeprint's default output has no IPv6 line"; fi
+
+# moreipme networks from /8 to /15 load, with a warning; shorter ones are refused
+printf '10.0.0.0/8\n172.16.0.0/12\n192.168.0.0/16\n' > "$d/old/moreipme"
+: > "$d/old/notipme"
+w=$("$bin/ipmeprint" -c "$d/old" 2>&1 >/dev/null)
+like "$w" "^ipmeprint: warning: $d/old/moreipme:1 10\\.0\\.0\\.0/8 is a network of more than 65536 addresses" "ipmeprint warns of a moreipme /8"
+like "$w" "moreipme:2 172\\.16\\.0\\.0/12 is a network of more than 65536" "ipmeprint warns of a moreipme /12"
+if printf '%s\n' "$w" | grep -q 'moreipme:3'; then notok "no warning for a /16"; else ok "no warning for a /16"; fi
+printf '192.0.2.5\n203.0.113.5/2\n' > "$d/old/moreipme"
+e 111 "ipmetest: fatal: $d/old/moreipme line 2: network shorter than /8 (most of the Internet would be me): 203.0.113.5/2" -c "$d/old" 192.0.2.5
 done_testing

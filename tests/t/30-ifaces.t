@@ -26,7 +26,7 @@ ip addr add 198.51.100.9/24 dev t0 label t0:nine
 ip link set t0 up
 ip addr add 203.0.113.1/24 dev t1
 
-out=$("$bin/ipmeprint" -c "$d/c" 2>&1)
+out=$("$bin/ipmeprint" -v -c "$d/c" 2>&1)
 is "$out" "127.0.0.0/8        builtin
 0.0.0.0            builtin
 127.0.0.1          lo
@@ -36,11 +36,31 @@ is "$out" "127.0.0.0/8        builtin
 198.51.100.4       t0
 198.51.100.5       t0
 198.51.100.9       t0:nine" "every address of an up interface, unlabelled secondaries too; none of a down one"
+is "$("$bin/ipmeprint" -c "$d/c" 2>&1)" "127.0.0.1
+198.51.100.1
+198.51.100.2
+198.51.100.3
+198.51.100.4
+198.51.100.5
+198.51.100.9" "ipmeprint without -v: the same addresses, bare, as stock ipmeprint prints them"
 is "$("$bin/ipmetest" -c "$d/c" 198.51.100.4 203.0.113.1)" "198.51.100.4: me (ipme 198.51.100.4, t0)
 203.0.113.1: not me (no entry matches)" "ipmetest: a secondary address is me, a down interface's is not"
 
 ip link set t1 up
-like "$("$bin/ipmeprint" -c "$d/c")" '^203\.0\.113\.1 +t1$' "an interface counts once it is up"
+like "$("$bin/ipmeprint" -v -c "$d/c")" '^203\.0\.113\.1 +t1$' "an interface counts once it is up"
+
+# IPv6: ipmetest answers from the interfaces' IPv6 addresses (getifaddrs)
+if ip -6 addr add 2001:db8::1/64 dev t0 nodad 2>/dev/null; then
+  is "$("$bin/ipmetest" -c "$d/c" 2001:db8::1 2001:db8::2 ::1 2>&1)" "2001:db8::1: me (ipme 2001:db8::1, t0)
+2001:db8::2: not me (no entry matches)
+::1: me (ipme ::1, builtin)" "ipmetest: an IPv6 address of an interface is me, another is not"
+  printf '2001:db8::1\n' > "$d/c/notipme"
+  is "$("$bin/ipmetest" -c "$d/c" 2001:db8::1 2>&1)" "2001:db8::1: not me (notipme 2001:db8::1, $d/c/notipme:1)" "ipmetest: notipme wins the tie with an IPv6 interface address"
+  rm "$d/c/notipme"
+  if "$bin/ipmeprint" -c "$d/c" | grep -q :; then notok "ipmeprint lists no IPv6 interface address"; else ok "ipmeprint lists no IPv6 interface address"; fi
+else
+  skip "no IPv6 in this namespace"
+fi
 
 # stock qmail gives up past a 200000-byte buffer, about 5000 addresses
 n=6000
@@ -50,7 +70,7 @@ while [ $i -lt $n ]; do
   i=$((i + 1))
 done > "$d/batch"
 if ip -batch "$d/batch"; then
-  out=$("$bin/ipmeprint" -c "$d/c" 2>&1); rc=$?
+  out=$("$bin/ipmeprint" -v -c "$d/c" 2>&1); rc=$?
   is "$rc" 0 "ipmeprint works with $n more addresses on one interface"
   is "$(printf '%s\n' "$out" | grep -c ' t1$')" $((n + 1)) "... and lists all $((n + 1)) of t1's addresses"
   is "$("$bin/ipmetest" -c "$d/c" 10.1.1.1 10.24.250.1)" "10.1.1.1: me (ipme 10.1.1.1, t1)

@@ -96,21 +96,89 @@ static struct good {
   { "203.0.113.77/24", 0, { 203, 0, 113, 77 }, 24 }, /* host bits kept */
   { "203.0.113.77/255.255.255.0", 0, { 203, 0, 113, 77 }, 24 },
   { "192.0.2.1/24 and more", 12, { 192, 0, 2, 1 }, 24 }, /* len, not the 0 */
+  /* as moreipme 0.6 and ip_scan: leading zeros are decimal */
+  { "010.0.0.1", 0, { 10, 0, 0, 1 }, 32 },
+  { "203.0.113.05", 0, { 203, 0, 113, 5 }, 32 },
+  { "192.0.002.0/255.255.255.000", 0, { 192, 0, 2, 0 }, 24 },
+  { "192.0.2.1/08", 0, { 192, 0, 2, 1 }, 8 },
+  { "192.0.2.1/00", 0, { 192, 0, 2, 1 }, 0 },
+  { "0000000000192.0.2.1", 0, { 192, 0, 2, 1 }, 32 },
 } ;
 
 START_TEST(test_parse_good)
 {
   struct good *g = &good[_i];
   struct ipme_entry e;
+  struct ipme_entry6 e6;
   char *why = 0;
   unsigned int len = g->len ? g->len : strlen(g->s);
+  int zeros = strstr(g->s,"/0") || strchr("0",g->s[0]) || strstr(g->s,".0");
 
   memset(&e,0x55,sizeof(e));
-  ck_assert_msg(ipme_parse(&e,(char *) g->s,len,&why) == 1,
+  ck_assert_msg(ipme_parse(&e,&e6,(char *) g->s,len,&why) == 4,
     "%s: refused: %s",g->s,why ? why : "(no reason)");
   ck_assert_msg(!memcmp(e.ip.d,g->d,4),"%s: address %u.%u.%u.%u",
     g->s,e.ip.d[0],e.ip.d[1],e.ip.d[2],e.ip.d[3]);
   ck_assert_msg(e.bits == g->bits,"%s: bits %u, not %u",g->s,e.bits,g->bits);
+  if (!zeros) ck_assert_msg(!(e.flags & IPME_ZEROS),"%s: flagged as zero-padded",g->s);
+}
+END_TEST
+
+START_TEST(test_parse_zeros)
+{
+  struct ipme_entry e;
+  struct ipme_entry6 e6;
+  char *why;
+
+  ck_assert_int_eq(ipme_parse(&e,&e6,"010.0.0.1",9,&why),4);
+  ck_assert(e.flags & IPME_ZEROS);
+  ck_assert_int_eq(ipme_parse(&e,&e6,"10.0.0.0/255.0.0.000",20,&why),4);
+  ck_assert(e.flags & IPME_ZEROS);
+  ck_assert_int_eq(ipme_parse(&e,&e6,"10.0.0.0/08",11,&why),4);
+  ck_assert(e.flags & IPME_ZEROS);
+  ck_assert_int_eq(ipme_parse(&e,&e6,"10.0.0.0/0.0.0.0",16,&why),4);
+  ck_assert(!(e.flags & IPME_ZEROS));
+}
+END_TEST
+
+/* IPv6: kept, written back in RFC 5952 form */
+
+static struct good6 {
+  const char *s;
+  const char *fmt;
+  unsigned char d[16];
+  unsigned int bits;
+} good6[] = {
+  { "::1", "::1", { 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1 }, 128 },
+  { "::", "::", { 0 }, 128 },
+  { "::/0", "::/0", { 0 }, 0 },
+  { "2001:db8::1", "2001:db8::1", { 0x20,0x01,0x0d,0xb8,0,0,0,0,0,0,0,0,0,0,0,1 }, 128 },
+  { "2001:DB8::/32", "2001:db8::/32", { 0x20,0x01,0x0d,0xb8 }, 32 },
+  { "2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1", { 0x20,0x01,0x0d,0xb8,0,0,0,0,0,0,0,0,0,0,0,1 }, 128 },
+  { "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8", { 0,1,0,2,0,3,0,4,0,5,0,6,0,7,0,8 }, 128 },
+  { "1:0:0:2::3", "1:0:0:2::3", { 0,1,0,0,0,0,0,2,0,0,0,0,0,0,0,3 }, 128 },
+  { "1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0", { 0,1,0,2,0,3,0,4,0,5,0,6,0,7,0,0 }, 128 },
+  { "::ffff:192.0.2.1", "::ffff:c000:201", { 0,0,0,0,0,0,0,0,0,0,0xff,0xff,192,0,2,1 }, 128 },
+  { "fe80::/10", "fe80::/10", { 0xfe,0x80 }, 10 },
+  { "2001:db8::/128", "2001:db8::", { 0x20,0x01,0x0d,0xb8 }, 128 },
+} ;
+
+START_TEST(test_parse_good6)
+{
+  struct good6 *g = &good6[_i];
+  struct ipme_entry e;
+  struct ipme_entry6 e6;
+  char s[IPME_FMT6];
+  char *why = 0;
+  unsigned int len;
+
+  ck_assert_msg(ipme_parse(&e,&e6,(char *) g->s,strlen(g->s),&why) == 6,
+    "%s: refused: %s",g->s,why ? why : "(no reason)");
+  ck_assert_msg(!memcmp(e6.ip,g->d,16),"%s: wrong address",g->s);
+  ck_assert_msg(e6.bits == g->bits,"%s: bits %u, not %u",g->s,e6.bits,g->bits);
+  len = ipme_fmt6(s,&e6);
+  ck_assert_uint_eq(len,ipme_fmt6((char *) 0,&e6));
+  ck_assert_msg(len == strlen(g->fmt) && !memcmp(s,g->fmt,len),"%s: written as %.*s",g->s,(int) len,s);
 }
 END_TEST
 
@@ -134,10 +202,7 @@ static struct bad {
   { "192.0.2", 0, "too few octets" },
   { "192", 0, "too few octets" },
   { "3221225985", 0, "too few octets" },
-  { "192.0.2.1:25", 0, "junk after entry" },
-  { "::ffff:192.0.2.1", 0, "IPv6 entry, but this qmail has no IPv6" },
-  { "192.0.02.1", 0, "leading zero in octet" },
-  { "192.0.2.00", 0, "leading zero in octet" },
+  { "192.0.2.1:25", 0, "a port is not part of an entry" },
   { "192.0.2.256", 0, "octet over 255" },
   { "192.0.2.99999999999999999999", 0, "octet over 255" },
   { "192.0.2.1/", 0, "missing mask" },
@@ -145,8 +210,6 @@ static struct bad {
   { "192.0.2.1/-1", 0, "bad mask" },
   { "192.0.2.1/24/8", 0, "bad mask" },
   { "192.0.2.1/255.255.x.0", 0, "bad mask" },
-  { "192.0.2.1/08", 0, "leading zero in mask" },
-  { "192.0.2.1/00", 0, "leading zero in mask" },
   { "192.0.2.1/33", 0, "mask length over 32" },
   { "192.0.2.1/100", 0, "mask length over 32" },
   { "192.0.2.1/99999999999", 0, "mask length over 32" },
@@ -155,12 +218,24 @@ static struct bad {
   { "192.0.2.1/255.255.255.1", 0, "mask not contiguous" },
   { "192.0.2.1/255.255.256.0", 0, "octet over 255" },
   { "192.0.2.1/255.255.255", 0, "too few octets" },
-  { "::1", 0, "IPv6 entry, but this qmail has no IPv6" },
-  { "2001:db8::/32", 0, "IPv6 entry, but this qmail has no IPv6" },
-  { "::ffff:192.0.2.1", 0, "IPv6 entry, but this qmail has no IPv6" },
-  { "192.0.2.1 x", 0, "junk after entry" },
-  { "192.0.2.1\t# comment", 0, "junk after entry" },
-  { "192.0.2.1\r5", 0, "junk after entry" },
+  { "2001:db8::1::2", 0, "bad IPv6 address" },
+  { "1:2:3:4:5:6:7:8:9", 0, "bad IPv6 address" },
+  { "1:2:3:4:5:6:7:8::", 0, "bad IPv6 address" },
+  { "12345::", 0, "bad IPv6 address" },
+  { ":1", 0, "bad IPv6 address" },
+  { "1:", 0, "bad IPv6 address" },
+  { ":::", 0, "bad IPv6 address" },
+  { "::g", 0, "bad IPv6 address" },
+  { "1:2:3:4:5:6:7", 0, "bad IPv6 address" },
+  { "::192.0.2.1:1", 0, "bad IPv6 address" },
+  { "::ffff:192.0.2.01", 0, "bad IPv6 address" },
+  { "::ffff:192.0.2.256", 0, "bad IPv6 address" },
+  { "2001:db8::/", 0, "missing prefix length" },
+  { "2001:db8::/x", 0, "bad prefix length" },
+  { "2001:db8::/129", 0, "prefix length over 128" },
+  { "/64", 0, "missing address" },
+  { "192.0.2.1 x", 0, "not an address" },
+  { "192.0.2.1\t# comment", 0, "not an address" },
   { "192.0.2.1\0", 10, "NUL byte in line" },
   { "192.0\0:2.1 x", 12, "NUL byte in line" },
 } ;
@@ -169,11 +244,12 @@ START_TEST(test_parse_bad)
 {
   struct bad *b = &bad[_i];
   struct ipme_entry e;
+  struct ipme_entry6 e6;
   char *why = 0;
   unsigned int len = b->len ? b->len : strlen(b->s);
 
   memset(&e,0,sizeof(e));
-  ck_assert_msg(ipme_parse(&e,(char *) b->s,len,&why) == 0,"case %d: accepted",_i);
+  ck_assert_msg(ipme_parse(&e,&e6,(char *) b->s,len,&why) == 0,"case %d: accepted",_i);
   ck_assert_msg(why != 0,"case %d: no reason",_i);
   ck_assert_msg(!strcmp(why,b->why),"case %d (%s): \"%s\", not \"%s\"",_i,b->s,why,b->why);
 }
@@ -203,16 +279,24 @@ static struct rf {
   { "# c\n\n  \n192.0.2.1\n192.0.2.300\n", 0, -1, 0, 0, "line 5: octet over 255: 192.0.2.300" },
   { "  192.0.2.1 5  \n", 0, -1, 0, 0, "line 1: junk after entry: 192.0.2.1 5" },
   { "192.0.2.1/33\r\n", 0, -1, 0, 0, "line 1: mask length over 32: 192.0.2.1/33" },
-  { "192.0.2.1\n::1", 0, -1, 0, 0, "line 2: IPv6 entry, but this qmail has no IPv6: ::1" },
+  { "192.0.2.1\n::1", 0, 1, 1, 1, 0 },
+  { "192.0.2.1\n2001:db8::/33 x", 0, -1, 0, 0, "line 2: junk after entry: 2001:db8::/33 x" },
+  { "\357\273\277192.0.2.1\n", 0, 1, 1, 1, 0 },
+  { "\357\273\277# saved by an editor\n192.0.2.1\n", 0, 1, 1, 2, 0 },
+  { "192.0.2.1\n\357\273\277192.0.2.2\n", 0, -1, 0, 0, "line 2: not an address: ???192.0.2.2" },
+  { "192.0.2.5 # mail host\n192.0.2.0/255.255.255.0\t# office\n", 0, 1, 2, 2, 0 },
+  { "192.0.2.5\t#\r\n", 0, 1, 1, 1, 0 },
+  { "192.0.2.5 x # y\n", 0, -1, 0, 0, "line 1: junk after entry: 192.0.2.5 x # y" },
   { "192.0.2.1\0\n", 11, -1, 0, 0, "line 1: NUL byte in line: 192.0.2.1?" },
   { "a\001b\377c\n", 0, -1, 0, 0, "line 1: not an address: a?b?c" },
-  { "192.0.2.1 # me\n", 0, -1, 0, 0, "line 1: junk after entry: 192.0.2.1 # me" },
+  { "192.0.2.1 # me\n", 0, 1, 1, 1, 0 },
   { "bad\nworse\n", 0, -1, 0, 0, "line 1: not an address: bad" },
   { "1#2\n", 0, -1, 0, 0, "line 1: not an address: 1#2" },
   { "\r\n\r\n192.0.2.1/\r\n", 0, -1, 0, 0, "line 3: missing mask: 192.0.2.1/" },
 } ;
 
 static ipmelist list;
+static ipmelist6 list6;
 
 START_TEST(test_readfile)
 {
@@ -226,13 +310,13 @@ START_TEST(test_readfile)
   writefile(fn,t->text,t->len ? t->len : strlen(t->text));
   list.len = 0;
   ipme_err.len = 0;
-  r = ipme_readfile(&list,fn,source);
+  r = ipme_readfile(&list,&list6,fn,source);
   ck_assert_msg(r == t->r,"case %d: returned %d, not %d (%s)",_i,r,t->r,err());
   if (r == 1) {
     ck_assert_msg(list.len == t->n,"case %d: %u entries, not %u",_i,list.len,t->n);
     if (t->n) {
-      ck_assert_msg(list.e[t->n - 1].line == t->line,"case %d: last entry on line %lu, not %lu",
-        _i,list.e[t->n - 1].line,t->line);
+      ck_assert_msg(list.e[t->n - 1].where == t->line,"case %d: last entry on line %u, not %lu",
+        _i,list.e[t->n - 1].where,t->line);
       ck_assert_msg(list.e[t->n - 1].source == source,"case %d: source %d",_i,list.e[t->n - 1].source);
     }
   }
@@ -243,7 +327,7 @@ START_TEST(test_readfile)
 }
 END_TEST
 
-static unsigned int longlen[] = { 79, 80, 81, 100, 3000 } ;
+static unsigned int longlen[] = { 79, 80, 81, 100, 1024, 1025, 3000, 5000 } ;
 
 START_TEST(test_readfile_long)
 {
@@ -261,11 +345,84 @@ START_TEST(test_readfile_long)
   line[len] = '\n';
   writefile(fn,line,len + 1);
   show = len > 80 ? 80 : len;
-  snprintf(want,sizeof(want),"%s line 1: not an address: %.*s%s",fn,(int) show,line,len > 80 ? "..." : "");
+  snprintf(want,sizeof(want),"%s line 1: %s: %.*s%s",fn,
+    len > IPME_LINEMAX ? "line too long" : "not an address",(int) show,line,len > 80 ? "..." : "");
   free(line);
   list.len = 0;
-  ck_assert_int_eq(ipme_readfile(&list,fn,IPME_MORE),-1);
+  ck_assert_int_eq(ipme_readfile(&list,&list6,fn,IPME_MORE),-1);
   ck_assert_str_eq(err(),want);
+}
+END_TEST
+
+/* the reader works in chunks: lines and long comments across their edges */
+START_TEST(test_readfile_chunks)
+{
+  char fn[FNLEN];
+  char *text;
+  unsigned int len;
+  unsigned int i;
+
+  text = malloc(200000);
+  ck_assert(text != 0);
+  len = 0;
+  memset(text,'#',3000);
+  len = 3000;
+  text[len++] = '\n';
+  for (i = 0;i < 5000;++i)
+    len += sprintf(text + len,"%s10.%u.%u.%u\n",(i % 7) ? "" : "  ",i / 65536,(i / 256) % 256,i % 256);
+  memcpy(text + len,"# ",2);
+  memset(text + len + 2,'x',9000);
+  len += 9002;
+  text[len++] = '\n';
+  len += sprintf(text + len,"192.0.2.1");
+  writefile(mkfn(fn,"chunks"),text,len);
+  free(text);
+  list.len = 0;
+  ck_assert_int_eq(ipme_readfile(&list,&list6,fn,IPME_MORE),1);
+  ck_assert_uint_eq(list.len,5001);
+  ck_assert_uint_eq(list.e[4999].where,5001);
+  ck_assert(!memcmp(list.e[4999].ip.d,"\12\0\23\207",4));
+  ck_assert_uint_eq(list.e[5000].where,5003);
+}
+END_TEST
+
+/* a moreipme network shorter than /8 would bounce most mail: refused */
+START_TEST(test_readfile_short)
+{
+  char fn[FNLEN];
+  char want[1024];
+
+  writefile(mkfn(fn,"short"),"0.0.0.0/0\n",10);
+  list.len = 0;
+  ck_assert_int_eq(ipme_readfile(&list,&list6,fn,IPME_MORE),-1);
+  snprintf(want,sizeof(want),"%s line 1: network shorter than /8 (most of the Internet would be me): 0.0.0.0/0",fn);
+  ck_assert_str_eq(err(),want);
+  writefile(fn,"# x\n203.0.113.5/2\n",19);
+  ck_assert_int_eq(ipme_readfile(&list,&list6,fn,IPME_MORE),-1);
+  snprintf(want,sizeof(want),"%s line 2: network shorter than /8 (most of the Internet would be me): 203.0.113.5/2",fn);
+  ck_assert_str_eq(err(),want);
+  writefile(fn,"10.0.0.0/8\n",11);
+  ck_assert_int_eq(ipme_readfile(&list,&list6,fn,IPME_MORE),1);
+  writefile(fn,"0.0.0.0/0\n",10);
+  ck_assert_int_eq(ipme_readfile(&list,&list6,fn,IPME_NOT),1);
+}
+END_TEST
+
+/* a dangling link is not a missing file; /dev/zero is not a long wait */
+START_TEST(test_readfile_links)
+{
+  char fn[FNLEN];
+  char want[1024];
+
+  ck_assert(symlink("/nonexistent/moreipme",mkfn(fn,"dangling")) == 0);
+  list.len = 0;
+  ck_assert_int_eq(ipme_readfile(&list,&list6,fn,IPME_NOT),-1);
+  snprintf(want,sizeof(want),"unable to read %s: symbolic link to a file that does not exist",fn);
+  ck_assert_str_eq(err(),want);
+  ck_assert(symlink("/dev/zero",mkfn(fn,"zero")) == 0);
+  ck_assert_int_eq(ipme_readfile(&list,&list6,fn,IPME_MORE),-1);
+  snprintf(want,sizeof(want),"%s line 1: line too long: ",fn);
+  ck_assert_msg(!strncmp(err(),want,strlen(want)),"error is \"%s\"",err());
 }
 END_TEST
 
@@ -274,7 +431,7 @@ START_TEST(test_readfile_missing)
   char fn[FNLEN];
 
   list.len = 0;
-  ck_assert_int_eq(ipme_readfile(&list,mkfn(fn,"nosuchfile"),IPME_MORE),1);
+  ck_assert_int_eq(ipme_readfile(&list,&list6,mkfn(fn,"nosuchfile"),IPME_MORE),1);
   ck_assert_uint_eq(list.len,0);
 }
 END_TEST
@@ -286,7 +443,7 @@ static void unreadable(char *fn)
   snprintf(want,sizeof(want),"unable to read %s: ",fn);
   list.len = 0;
   ipme_err.len = 0;
-  ck_assert_int_eq(ipme_readfile(&list,fn,IPME_MORE),-1);
+  ck_assert_int_eq(ipme_readfile(&list,&list6,fn,IPME_MORE),-1);
   ck_assert_msg(!strncmp(err(),want,strlen(want)) && strlen(err()) > strlen(want),
     "error is \"%s\"",err());
 }
@@ -317,7 +474,7 @@ START_TEST(test_readfile_mode000)
   ck_assert(chmod(fn,0) == 0);
   if (geteuid() == 0) { /* root reads it all the same */
     list.len = 0;
-    ck_assert_int_eq(ipme_readfile(&list,fn,IPME_MORE),1);
+    ck_assert_int_eq(ipme_readfile(&list,&list6,fn,IPME_MORE),1);
     ck_assert_uint_eq(list.len,1);
   }
   else
@@ -388,7 +545,7 @@ static const char *iface(struct ip_address *ip)
 
   for (i = 0;i < ipme_me.len;++i)
     if (ipme_me.e[i].source == IPME_IFACE && !memcmp(ipme_me.e[i].ip.d,ip->d,4))
-      return ipme_me.e[i].ifname;
+      return ipme_ifname(ipme_me.e[i].where);
   return 0;
 }
 
@@ -418,13 +575,14 @@ START_TEST(test_lookup)
   ck_assert_msg(ipme_is(&ip) == t->is,"case %d: %s is %sme",_i,t->ip,t->is ? "" : "not ");
   m = ipme_match(&ip);
   if (!t->source) {
-    ck_assert_msg(m == 0,"case %d: %s matched source %d line %lu",_i,t->ip,m ? m->source : 0,m ? m->line : 0);
+    ck_assert_msg(m == 0,"case %d: %s matched source %d line %u",_i,t->ip,m ? m->source : 0,m ? m->where : 0);
     return;
   }
   ck_assert_msg(m != 0,"case %d: %s matched nothing",_i,t->ip);
   if (t->source == ANY) return;
   ck_assert_msg(m->source == t->source,"case %d: source %d, not %d",_i,m->source,t->source);
-  ck_assert_msg(m->line == t->line,"case %d: line %lu, not %lu",_i,m->line,t->line);
+  if (t->source != IPME_BUILTIN)
+    ck_assert_msg(m->where == t->line,"case %d: line %u, not %lu",_i,m->where,t->line);
   ck_assert_msg(m->bits == t->bits,"case %d: bits %u, not %u",_i,m->bits,t->bits);
   if (t->written) {
     snprintf(w,sizeof(w),"%u.%u.%u.%u",m->ip.d[0],m->ip.d[1],m->ip.d[2],m->ip.d[3]);
@@ -442,7 +600,8 @@ static struct loadbad {
 } loadbad[] = {
   { "192.0.2.1\n\n10.0.0.300\n", 0, "/moreipme line 3: octet over 255: 10.0.0.300" },
   { "192.0.2.1\n\n10.0.0.300\n", "x\n", "/moreipme line 3: octet over 255: 10.0.0.300" },
-  { "192.0.2.1\n", "# v6\n::1\n", "/notipme line 2: IPv6 entry, but this qmail has no IPv6: ::1" },
+  { "192.0.2.1\n", "# v6\n::1/\n", "/notipme line 2: missing prefix length: ::1/" },
+  { "192.0.2.1\n0.0.0.0/0\n", 0, "/moreipme line 2: network shorter than /8 (most of the Internet would be me): 0.0.0.0/0" },
   { 0, "198.51.100.0/24\n198.51.100.0/255.0.255.0", "/notipme line 2: mask not contiguous: 198.51.100.0/255.0.255.0" },
 } ;
 
@@ -481,11 +640,69 @@ START_TEST(test_load_unreadable)
 }
 END_TEST
 
+/* the daemons never open the directory; the tools' -c asks ipme_checkdir */
 START_TEST(test_load_nodir)
 {
   char d[FNLEN];
+  char want[1024];
 
-  loadunreadable(mkfn(d,"nosuchdir"),d);
+  ck_assert_int_eq(ipme_load(mkfn(d,"nosuchdir")),1);
+  ck_assert_int_eq(ipme_checkdir(d),-1);
+  snprintf(want,sizeof(want),"unable to read %s: no such directory",d);
+  ck_assert_str_eq(err(),want);
+  writefile(mkfn(d,"aplainfile"),"",0);
+  ck_assert_int_eq(ipme_checkdir(d),-1);
+  snprintf(want,sizeof(want),"unable to read %s: not a directory",d);
+  ck_assert_str_eq(err(),want);
+  ck_assert(mkdir(mkfn(d,"mode711"),0711) == 0);
+  ck_assert_int_eq(ipme_checkdir(d),1);
+}
+END_TEST
+
+/* dir/ and dir// name the same files as dir */
+START_TEST(test_load_slash)
+{
+  char d[FNLEN];
+  char want[1024];
+  struct ip_address ip = addr("192.0.2.88");
+  struct ipme_entry *m;
+  static stralloc sa;
+
+  mkcontrol(mkfn(d,"slash"),"192.0.2.88\n",0);
+  snprintf(want,sizeof(want),"%s/moreipme:1",d);
+  strcat(d,"//");
+  ck_assert_int_eq(ipme_load(d),1);
+  m = ipme_match(&ip);
+  ck_assert(m != 0);
+  sa.len = 0;
+  ck_assert(ipme_catsource(&sa,m->source,m->where));
+  ck_assert_msg(sa.len == strlen(want) && !memcmp(sa.s,want,sa.len),"source \"%.*s\"",(int) sa.len,sa.s);
+  sa.len = 0;
+  ck_assert(ipme_catwhy(&sa,m));
+  snprintf(want,sizeof(want),"%.*s/moreipme line 1",(int) strlen(d) - 2,d);
+  ck_assert_msg(sa.len == strlen(want) && !memcmp(sa.s,want,sa.len),"why \"%.*s\"",(int) sa.len,sa.s);
+}
+END_TEST
+
+/* IPv6 lines are kept, and answered, but never make an IPv4 address me */
+START_TEST(test_load_ipv6)
+{
+  char d[FNLEN];
+  unsigned char a[16] = { 0x20,0x01,0x0d,0xb8,0,0,0,0,0,0,0,0,0,0,0,5 };
+  unsigned char b[16] = { 0x20,0x01,0x0d,0xb8,0,1 };
+  struct ip_address ip = addr("192.0.2.5");
+  struct ipme_entry6 *m;
+
+  mkcontrol(mkfn(d,"ipv6"),"2001:db8::/32\n","# v6\n2001:db8::5\n");
+  ck_assert_int_eq(ipme_load(d),1);
+  m = ipme_match6(a);
+  ck_assert(m != 0);
+  ck_assert_int_eq(m->source,IPME_NOT);
+  ck_assert_uint_eq(m->where,2);
+  m = ipme_match6(b);
+  ck_assert(m != 0);
+  ck_assert_int_eq(m->source,IPME_MORE);
+  ck_assert_int_eq(ipme_is(&ip),0);
 }
 END_TEST
 
@@ -559,8 +776,8 @@ END_TEST
 /* ipme_fmt and ipme_catsource, on entries ipme_load made */
 START_TEST(test_fmt)
 {
-  static const char *more = "# x\n192.0.2.1\n198.51.100.77/24\n0.0.0.0/0.0.0.0\n";
-  static const char *want[] = { "192.0.2.1", "198.51.100.77/24", "0.0.0.0/0" } ;
+  static const char *more = "# x\n192.0.2.1\n198.51.100.77/24\n10.0.0.0/255.0.0.0\n";
+  static const char *want[] = { "192.0.2.1", "198.51.100.77/24", "10.0.0.0/8" } ;
   char d[FNLEN];
   char s[IPME_FMT];
   char line[64];
@@ -582,7 +799,7 @@ START_TEST(test_fmt)
     ck_assert_uint_eq(len,strlen(want[i]));
     ck_assert(!memcmp(s,want[i],len));
     sa.len = 0;
-    ck_assert(ipme_catsource(&sa,m));
+    ck_assert(ipme_catsource(&sa,m->source,m->where));
     snprintf(line,sizeof(line),"/moreipme:%u",i + 2);
     ck_assert_msg(sa.len == strlen(d) + strlen(line) && !memcmp(sa.s,d,strlen(d))
       && !memcmp(sa.s + strlen(d),line,strlen(line)),"source \"%.*s\"",(int) sa.len,sa.s);
@@ -591,7 +808,7 @@ START_TEST(test_fmt)
   m = ipme_match(&ip);
   ck_assert(m != 0);
   sa.len = 0;
-  ck_assert(ipme_catsource(&sa,m));
+  ck_assert(ipme_catsource(&sa,m->source,m->where));
   snprintf(line,sizeof(line),"%s/notipme:1",d);
   ck_assert_msg(sa.len == strlen(line) && !memcmp(sa.s,line,sa.len),"source \"%.*s\"",(int) sa.len,sa.s);
   ip = addr("127.3.4.5");
@@ -600,7 +817,7 @@ START_TEST(test_fmt)
   ck_assert_uint_eq(ipme_fmt(s,m),11);
   ck_assert(!memcmp(s,"127.0.0.0/8",11));
   sa.len = 0;
-  ck_assert(ipme_catsource(&sa,m));
+  ck_assert(ipme_catsource(&sa,m->source,m->where));
   ck_assert(sa.len == 7 && !memcmp(sa.s,"builtin",7));
   memset(&e,0,sizeof(e));
   e.ip = addr("255.255.255.255");
@@ -640,11 +857,16 @@ static Suite *suite(void)
   tc = tcase_create("parse");
   tcase_add_loop_test(tc,test_parse_good,0,N(good));
   tcase_add_loop_test(tc,test_parse_bad,0,N(bad));
+  tcase_add_test(tc,test_parse_zeros);
+  tcase_add_loop_test(tc,test_parse_good6,0,N(good6));
   suite_add_tcase(s,tc);
 
   tc = tcase_create("readfile");
   tcase_add_loop_test(tc,test_readfile,0,N(rf));
   tcase_add_loop_test(tc,test_readfile_long,0,N(longlen));
+  tcase_add_test(tc,test_readfile_chunks);
+  tcase_add_test(tc,test_readfile_short);
+  tcase_add_test(tc,test_readfile_links);
   tcase_add_test(tc,test_readfile_missing);
   tcase_add_test(tc,test_readfile_dir);
   tcase_add_test(tc,test_readfile_notdir);
@@ -657,6 +879,8 @@ static Suite *suite(void)
   tcase_add_test(tc,test_load_unreadable);
   tcase_add_test(tc,test_load_nodir);
   tcase_add_test(tc,test_load_notdir);
+  tcase_add_test(tc,test_load_slash);
+  tcase_add_test(tc,test_load_ipv6);
   tcase_add_test(tc,test_load_again);
   tcase_add_test(tc,test_init);
   tcase_add_test(tc,test_fmt);
