@@ -22,7 +22,7 @@ struct question {
 } ;
 
 static stralloc out = {0};
-static struct question *q;
+static struct question *questions;
 
 static void cat(char *s) { if (!stralloc_cats(&out,s)) die_nomem(); }
 
@@ -99,17 +99,17 @@ int main(int argc,char **argv)
     else die_usage();
   }
   if (argc < 1) die_usage();
-  q = (struct question *) alloc((unsigned int) argc * (unsigned int) sizeof(*q));
-  if (!q) die_nomem();
+  questions = (struct question *) alloc((unsigned int) argc * (unsigned int) sizeof(*q));
+  if (!questions) die_nomem();
   flag6 = 0;
   for (i = 0;i < argc;++i) {
-    scan(argv[i],q + i);
-    if (q[i].family == 6) flag6 = 1;
+    scan(argv[i],questions + i);
+    if (questions[i].family == 6) flag6 = 1;
   }
   load(dir);
   if (flag6)
     if (ipme_ifaces6(&ipme_me6) != 1) strerr_die2sys(111,FATAL,"unable to list IPv6 interface addresses: ");
-  for (i = 0;i < argc;++i) answer(argv[i],q + i);
+  for (i = 0;i < argc;++i) answer(argv[i],questions + i);
   if (substdio_flush(subfdout) == -1) die_write();
   return 0;
 }

@@ -61,7 +61,9 @@ checktree() {
   printf '# NAT\n203.0.113.5\n198.51.100.0/255.255.255.128\n' > "$c/moreipme"
   printf '198.51.100.2\n198.51.100.64/26\n' > "$c/notipme"
   vg 0 "$name: ipmeprint" "$b/ipmeprint"
-  like "$(cat "$scratch/vg.out")" '^198\.51\.100\.3 +v0:x$' "$name: ... which lists the interfaces"
+  like "$(cat "$scratch/vg.out")" '^198\.51\.100\.3$' "$name: ... which lists the interfaces"
+  vg 0 "$name: ipmeprint -v" "$b/ipmeprint" -v
+  like "$(cat "$scratch/vg.out")" '^198\.51\.100\.3 +v0:x$' "$name: ... which names them"
   vg 0 "$name: ipmetest" "$b/ipmetest" 203.0.113.5 198.51.100.2 198.51.100.70 198.51.100.1 10.0.0.1
   vg 100 "$name: ipmetest, bad usage" "$b/ipmetest" 1.2.3.4.5
   VGIN=$scratch/msg vg 0 "$name: qmail-remote to an address that is me" "$b/qmail-remote" "[203.0.113.5]" a@example.org "u@[203.0.113.5]"
@@ -85,7 +87,7 @@ ip link add t1 type veth peer name t1p && ip link set t1 up && ip link set t1p u
 i=0; while [ $i -lt 6000 ]; do echo "addr add 10.$((i / 250 + 1)).$((i % 250 + 1)).1/32 dev t1"; i=$((i + 1)); done > "$scratch/batch"
 ip -batch "$scratch/batch" || notok "ip -batch added 6000 addresses"
 
-for name in qmail-1.03 netqmail-1.05; do
+for name in qmail-1.03 netqmail-1.05 netqmail-1.06 notqmail-1.09; do
   if [ -d "$UPSTREAM/$name" ]; then checktree "$name" "$UPSTREAM/$name"
   else echo "SKIP: $name: no $UPSTREAM/$name" >&2; T_N=$((T_N + 1)); echo "ok $T_N # SKIP no $name in UPSTREAM"; fi
 done

@@ -99,7 +99,7 @@ checktree() {
 }
 
 awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "10.%d.%d.%d\n", i / 65536, (i / 256) % 256, i % 256 }' > "$scratch/moreipme.big"
-for name in qmail-1.03 netqmail-1.05; do
+for name in qmail-1.03 netqmail-1.05 netqmail-1.06 notqmail-1.09; do
   if [ -d "$UPSTREAM/$name" ]; then checktree "$name" "$UPSTREAM/$name"
   else echo "SKIP: $name: no $UPSTREAM/$name" >&2; T_N=$((T_N + 1)); echo "ok $T_N # SKIP no $name in UPSTREAM"; fi
 done
