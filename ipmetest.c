@@ -99,7 +99,7 @@ int main(int argc,char **argv)
     else die_usage();
   }
   if (argc < 1) die_usage();
-  questions = (struct question *) alloc((unsigned int) argc * (unsigned int) sizeof(*q));
+  questions = (struct question *) alloc((unsigned int) argc * (unsigned int) sizeof(*questions));
   if (!questions) die_nomem();
   flag6 = 0;
   for (i = 0;i < argc;++i) {
