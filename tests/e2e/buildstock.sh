@@ -17,7 +17,7 @@ case $prefix in /*) ;; *) fatal "PREFIX must be an absolute path: $prefix" ;; es
 name=$("$top/tools/treename" "$tree") || fatal "$tree: not a qmail tree I know (see tools/treename)"
 mkdir -p "$work"
 rm -rf "$work/$name"
-cp -R "$tree" "$work/$name"
+mkdir "$work/$name" && cp -R "$tree/." "$work/$name"
 cd "$work/$name"
 echo "buildstock: $name in $work/$name, no patch"
 

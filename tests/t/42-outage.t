@@ -85,7 +85,7 @@ asuser() {
 checkpatch() {
   name=$1 tree=$2 patchfile=$3
   p=$scratch/p q=$scratch/q
-  rm -rf "$p" "$q" && cp -R "$tree" "$p"
+  rm -rf "$p" "$q" && mkdir "$p" && cp -R "$tree/." "$p"
   out=$(cd "$p" && patch -s -p1 -F0 < "$patchfile" 2>&1) || { notok "$name: the patch applies"; diag "$out"; return; }
   cp -R "$p" "$q"
   out=$(cd "$p" && timeout 60 setsid -w patch -p1 < "$patchfile" 2>&1); rc=$?
