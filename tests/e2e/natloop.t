@@ -223,7 +223,8 @@ loop() {
 }
 
 # ---- the scenarios ---------------------------------------------------
-# 1 and 3: the loop, until qmail-smtpd's hop limit (100 Received: lines)
+# 1: the loop (stock: the MX, or a route to the public address), until
+# qmail-smtpd's hop limit (100 Received: lines)
 checkloop() {
   n=$1 l=$2 p=$3
   loop "$n" "$l" "$p" || return
@@ -241,11 +242,57 @@ checkmoreipme() {
   loop "$n" patched-moreipme "$p" || return
   like "$(why "$bounce")" "Although I'm listed as a best-preference MX or A for that host" "$n patched-moreipme: qmail-remote refuses: listed as best-preference MX"
   like "$(why "$bounce")" '\(#5\.4\.6\)' "$n patched-moreipme: ... with #5.4.6"
+  like "$(why "$bounce")" 'as local\. \(203\.0\.113\.5 is me: control/moreipme line 2\) \(#5\.4\.6\)' "$n patched-moreipme: ... naming the address and the moreipme line"
   is "$dnatn" 0 "$n patched-moreipme: zero SMTP connections to the router"
   is "$tries" 1 "$n patched-moreipme: one delivery attempt"
   cpu2=$cpu
   if awk -v a="$cpu2" -v b="$cpustock" 'BEGIN { exit !(a < b) }'; then ok "$n patched-moreipme: less CPU than the stock loop ($cpu2 s against $cpustock s)"
   else notok "$n patched-moreipme: less CPU than the stock loop ($cpu2 s against $cpustock s)"; fi
+  rm -f "$p/control/moreipme"
+}
+
+# 3: the guard: no moreipme (or a route to the public address), so
+# qmail-remote reaches its own qmail-smtpd, which greets and answers HELO
+# with qmail-remote's own name: one connection, QUIT, a deferral. Every
+# later attempt is one connection again. The fix (the address in
+# moreipme, the route gone) and ALRM: the #5.4.6 refusal with its evidence
+deferred() { [ "$(count 'deferral:' "$log")" -ge "$1" ]; }
+checkguard() {
+  n=$1 l=$2 p=$3
+  isempty "$p" || notok "$n $l: the queue is empty before"
+  clearmail "$p"
+  start $l "$p" 10.0.0.2 || { notok "$n $l: qmail starts"; halt $l; return; }
+  d0=$(dnat) u0=$(usec $l) t0=$(now)
+  inject "$p" user@loop.test "$n-$l-$$" || notok "$n $l: qmail-inject"
+  waitfor 30 deferred 1; t1=$(now) u1=$(usec $l)
+  sleep 2
+  wall=$(secs "$t0" "$t1") cpu=$(cpus "$u0" "$u1")
+  deflog=$(grep 'deferral:' "$log" | head -n 1)
+  like "$deflog" 'deferral: Connected_to_203\.0\.113\.5_but_it_answered_HELO_with_my_own_name_mail\.test:_this_is_a_mail_loop\._If_203\.0\.113\.5_is_this_host,_add_it_to_control/moreipme\._\(#4\.4\.6\)/$' "$n $l: deferred, and the log names 203.0.113.5, the name and control/moreipme"
+  dnatn=$(($(dnat) - d0)) conns=$(count '^tcpserver: ok ' "$slog")
+  tries=$(count 'starting delivery .* to remote' "$log") accepted=$(count 'success:.*accepted_message' "$log")
+  is "$dnatn" 1 "$n $l: one connection through the router"
+  is "$conns" 1 "$n $l: ... which qmail-smtpd took"
+  is "$accepted" 0 "$n $l: no pass accepted"
+  is "$(mails "$p")" 0 "$n $l: no bounce"
+  is "$(queued "$p")" 1 "$n $l: the message stays in the queue"
+  kill -ALRM "$sendpid"
+  waitfor 30 deferred 2
+  sleep 1
+  is "$(($(dnat) - d0))" 2 "$n $l: the next attempt (ALRM) makes one more connection, not fifty"
+  is "$(count 'deferral:' "$log")" 2 "$n $l: ... and is deferred the same way"
+  diag "$l: $tries delivery tried, $dnatn SMTP connection via the router, deferred, $cpu CPU s, $wall s"
+  row "| $n | $l | $tries | $dnatn | $accepted | - | $cpu | $wall |"
+  text "$n, $l: $deflog"
+  printf '# NAT: the public address the MX names\n203.0.113.5\n' > "$p/control/moreipme"
+  rm -f "$p/control/smtproutes"
+  kill -ALRM "$sendpid"
+  waitfor 30 hasmail "$p"
+  waitfor 10 isempty "$p"
+  halt $l
+  like "$(why "$(newest "$p")" 2>/dev/null)" 'best-preference MX.*as local\. \(203\.0\.113\.5 is me: control/moreipme line 2\) \(#5\.4\.6\)' "$n $l: with the address in moreipme (and no route), ALRM: the #5.4.6 refusal, naming the address and the line"
+  is "$(queued "$p")" 0 "$n $l: the queue is empty afterwards"
+  is "$(($(dnat) - d0))" 2 "$n $l: ... and no further connection"
   rm -f "$p/control/moreipme"
 }
 
@@ -285,11 +332,14 @@ checkmalformed() {
 }
 
 # 5: two instances on two interfaces of one host: A (10.0.0.2) sends to
-# B (10.0.1.2, MX of b.test), which delivers to a Maildir
+# B (10.0.1.2, MX of b.test), which delivers to a Maildir. Both greet
+# with the host's name, so only notipme keeps A's loop guard quiet
 checkduo() {
   n=$1 a=$2 b=$3
   setup "$a" a.test ''
   setup "$b" b.test b.test
+  echo host.test > "$a/control/smtpgreeting"
+  echo host.test > "$b/control/smtpgreeting"
   echo 10.0.1.2 > "$a/control/notipme"
   start duo-b "$b" 10.0.1.2 || { notok "$n two instances: B starts"; halt duo-b; return; }
   bsend=$sendpid btcp=$tcppid blog=$log bslog=$slog
@@ -300,7 +350,7 @@ checkduo() {
   waitfor 30 hasmail "$b"; t1=$(now)
   duo1=$(secs "$t0" "$t1")
   m=$(newest "$b")
-  if grep -q "body $n-duo-$$" "$m" 2>/dev/null; then ok "$n two instances: with B's address in notipme, A delivers to B's Maildir ($duo1 s)"
+  if grep -q "body $n-duo-$$" "$m" 2>/dev/null; then ok "$n two instances: both greet as host.test; with B's address in notipme, A delivers to B's Maildir ($duo1 s)"
   else notok "$n two instances: with B's address in notipme, A delivers to B's Maildir"; diag "$(tail -5 "$alog")"; fi
   like "$(grep 'success:' "$alog" | head -n 1)" 'success: 10\.0\.1\.2_accepted_message' "$n two instances: A's log: 10.0.1.2 accepted the message"
   is "$(count '^tcpserver: ok ' "$bslog")" 1 "$n two instances: one SMTP connection to B"
@@ -373,11 +423,15 @@ checktree() {
 
   setup "$S" mail.test loop.test
   checkloop "$name" stock "$S"
-  cpustock=$cpu connstock=$conns
+  cpustock=$cpu
+  echo 'loop.test:203.0.113.5' > "$S/control/smtproutes"
+  checkloop "$name" stock-route "$S"
+  rm "$S/control/smtproutes"
   setup "$P" mail.test loop.test
   checkmoreipme "$name" "$P"
-  checkloop "$name" patched-no-moreipme "$P"
-  is "$conns" "$connstock" "$name patched-no-moreipme: as many passes as stock, the control case"
+  checkguard "$name" patched-no-moreipme "$P"
+  echo 'loop.test:203.0.113.5' > "$P/control/smtproutes"
+  checkguard "$name" patched-route "$P"
   checkmalformed "$name" "$P"
   checkduo "$name" "$P" "$B"
   if [ -z "${naddr:-}" ]; then
@@ -408,6 +462,10 @@ t_end=$(date +%s)
   echo
   echo "One message to user@loop.test, whose MX is the router's public address"
   echo "203.0.113.5; the router forwards port 25 back to the mail host 10.0.0.2."
+  echo "Runs: stock; stock-route, stock with control/smtproutes"
+  echo "\`loop.test:203.0.113.5\`; patched-moreipme, 203.0.113.5 in"
+  echo "control/moreipme; patched-no-moreipme, without it (the loop guard);"
+  echo "patched-route, with the route and no moreipme (the loop guard)."
   echo "Tries: deliveries qmail-send started; via router: connections the DNAT"
   echo "rule forwarded; accepted: passes qmail-smtpd accepted; Received: the"
   echo "Received: lines in the bounce's copy of the message; CPU: all the mail"
@@ -415,13 +473,17 @@ t_end=$(date +%s)
   echo "sender's Maildir; wall: the same span. The message starts with one"
   echo "Received: (qmail-inject's) and each accepted pass adds two; qmail-smtpd"
   echo "refuses a message with 100 or more, so the pass after the 50th is"
-  echo "refused with 554 and qmail-send bounces it."
+  echo "refused with 554 and qmail-send bounces it. The guarded runs end at"
+  echo "the first deferral: the message stays queued (no bounce, so no"
+  echo "Received: count); the test then checks that the next attempt is one"
+  echo "connection again, and that with 203.0.113.5 in moreipme (and the route"
+  echo "removed) the message is refused with #5.4.6."
   echo
   echo "| tree | run | tries | via router | accepted | Received: | CPU s | wall s |"
   echo "|---|---|---|---|---|---|---|---|"
   cat "$scratch/rows"
   echo
-  echo "Bounce texts:"
+  echo "Bounce texts (for the guarded runs, qmail-send's first deferral):"
   echo
   echo '```'
   cat "$scratch/texts"
@@ -434,7 +496,8 @@ t_end=$(date +%s)
   echo "|---|---|---|---|"
   cat "$scratch/rows4"
   echo
-  echo "Two instances on one host: A (10.0.0.2) mails box@b.test, MX 10.0.1.2 (B):"
+  echo "Two instances on one host, both greeting as host.test: A (10.0.0.2) mails"
+  echo "box@b.test, MX 10.0.1.2 (B), with and without 10.0.1.2 in A's notipme:"
   echo
   echo "| tree | with notipme: delivered in s | connections to B | without: bounced in s | connections to B |"
   echo "|---|---|---|---|---|"

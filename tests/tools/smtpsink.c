@@ -1,8 +1,13 @@
-/* smtpsink ADDR PORT MAXCONN SECONDS LOG: a test stand-in for an SMTP
- * server. Accepts at most MAXCONN connections on ADDR:PORT, answers any
- * SMTP client with success, appends "connect IP" and "message BYTES"
- * lines to LOG, and exits after SECONDS whatever happens. Not part of
- * the patch. */
+/* smtpsink [-g GREETING] [-h HELOREPLY] ADDR PORT MAXCONN SECONDS LOG:
+ * a test stand-in for an SMTP server. Accepts at most MAXCONN
+ * connections on ADDR:PORT, answers any SMTP client with success,
+ * appends lines to LOG: "connect IP", "helo ARG" (or "ehlo ARG"),
+ * "mail ARG", "rcpt ARG" (ARG: the rest of the command), "message
+ * BYTES" and "quit"; exits after SECONDS whatever happens. GREETING
+ * (default "220 smtpsink ESMTP") and HELOREPLY (the reply to HELO and
+ * EHLO, default "250 ok") are sent as given, each newline in them as
+ * CRLF, and end with CRLF; "%h" in HELOREPLY is the client's HELO
+ * argument. Not part of the patch. */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -14,6 +19,27 @@
 #include <unistd.h>
 
 static FILE *logf;
+static const char *greeting = "220 smtpsink ESMTP";
+static const char *heloreply = "250 ok";
+
+/* reply: TEXT with newlines as CRLF and %h as ARG, then CRLF */
+static void reply(int fd, const char *text, const char *arg)
+{
+  for (; *text; ++text)
+    if (*text == '\n') dprintf(fd, "\r\n");
+    else if (text[0] == '%' && text[1] == 'h') { dprintf(fd, "%s", arg); ++text; }
+    else dprintf(fd, "%c", *text);
+  dprintf(fd, "\r\n");
+}
+
+/* the log line: a lower-case verb, then the rest of the command */
+static void logcmd(const char *verb, const char *line)
+{
+  line += strcspn(line, " ");
+  line += strspn(line, " ");
+  fprintf(logf, "%s %s\n", verb, line);
+  fflush(logf);
+}
 
 static int getline_crlf(FILE *in, char *buf, size_t len)
 {
@@ -29,9 +55,18 @@ static void session(int fd)
   unsigned long bytes;
 
   if (!in) return;
-  dprintf(fd, "220 smtpsink ESMTP\r\n");
+  reply(fd, greeting, "");
   while (getline_crlf(in, line, sizeof line)) {
-    if (!strncasecmp(line, "DATA", 4)) {
+    if (!strncasecmp(line, "HELO", 4) || !strncasecmp(line, "EHLO", 4)) {
+      logcmd(strncasecmp(line, "HELO", 4) ? "ehlo" : "helo", line);
+      reply(fd, heloreply, line[4] ? line + 5 : "");
+    } else if (!strncasecmp(line, "MAIL", 4)) {
+      logcmd("mail", line);
+      dprintf(fd, "250 ok\r\n");
+    } else if (!strncasecmp(line, "RCPT", 4)) {
+      logcmd("rcpt", line);
+      dprintf(fd, "250 ok\r\n");
+    } else if (!strncasecmp(line, "DATA", 4)) {
       dprintf(fd, "354 go ahead\r\n");
       bytes = 0;
       while (getline_crlf(in, line, sizeof line) && strcmp(line, "."))
@@ -40,6 +75,8 @@ static void session(int fd)
       fflush(logf);
       dprintf(fd, "250 ok\r\n");
     } else if (!strncasecmp(line, "QUIT", 4)) {
+      fprintf(logf, "quit\n");
+      fflush(logf);
       dprintf(fd, "221 bye\r\n");
       break;
     } else
@@ -52,9 +89,17 @@ int main(int argc, char **argv)
 {
   struct sockaddr_in sa;
   socklen_t salen;
-  int s, c, n, one = 1;
+  int s, c, n, opt, one = 1;
 
-  if (argc != 6) { fprintf(stderr, "usage: smtpsink ADDR PORT MAXCONN SECONDS LOG\n"); return 100; }
+  while ((opt = getopt(argc, argv, "g:h:")) != -1)
+    switch (opt) {
+      case 'g': greeting = optarg; break;
+      case 'h': heloreply = optarg; break;
+      default: argc = 0;
+    }
+  argc -= optind - 1;
+  argv += optind - 1;
+  if (argc != 6) { fprintf(stderr, "usage: smtpsink [-g GREETING] [-h HELOREPLY] ADDR PORT MAXCONN SECONDS LOG\n"); return 100; }
   alarm((unsigned) atoi(argv[4]));
   logf = fopen(argv[5], "a");
   if (!logf) { perror("smtpsink: log"); return 111; }
