@@ -388,7 +388,7 @@ checkscale() {
   n=$1 p=$2 stockbin=$3
   mkdir -p "$scratch/empty"
   t0=$(now)
-  inns $nss "$p/bin/ipmeprint" -c "$scratch/empty" > "$scratch/print.out" 2> "$scratch/print.err"; r=$?
+  inns $nss "$p/bin/ipmeprint" -v -c "$scratch/empty" > "$scratch/print.out" 2> "$scratch/print.err"; r=$?
   ptime=$(secs "$t0" "$(now)")
   is "$r" 0 "$n scale: the patched ipmeprint succeeds with $naddr addresses on one interface ($ptime s)"
   is "$(grep -c ' s0$' "$scratch/print.out")" "$NADDR" "$n scale: ... and lists all $NADDR"
