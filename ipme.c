@@ -46,39 +46,26 @@ static char *bigger(unsigned int a,unsigned int size,unsigned int *n)
   return alloc(*n * size);
 }
 
-static int append(ipmelist *l,struct ipme_entry *e)
-{
-  struct ipme_entry *x;
-  unsigned int i;
-  unsigned int n;
-
-  if (l->len == l->a) {
-    if (!(x = (struct ipme_entry *) bigger(l->a,(unsigned int) sizeof(*x),&n))) return 0;
-    for (i = 0;i < l->len;++i) x[i] = l->e[i];
-    if (l->e) alloc_free((char *) l->e);
-    l->e = x;
-    l->a = n;
-  }
-  l->e[l->len++] = *e;
-  return 1;
+/* as gen_allocdefs.h's GEN_ALLOC_append, with bigger() */
+#define IPME_APPEND(name,list,type) \
+static int name(list *l,type *e) \
+{ \
+  type *x; \
+  unsigned int i; \
+  unsigned int n; \
+  if (l->len == l->a) { \
+    if (!(x = (type *) bigger(l->a,(unsigned int) sizeof(*x),&n))) return 0; \
+    for (i = 0;i < l->len;++i) x[i] = l->e[i]; \
+    if (l->e) alloc_free((char *) l->e); \
+    l->e = x; \
+    l->a = n; \
+  } \
+  l->e[l->len++] = *e; \
+  return 1; \
 }
 
-static int append6(ipmelist6 *l,struct ipme_entry6 *e)
-{
-  struct ipme_entry6 *x;
-  unsigned int i;
-  unsigned int n;
-
-  if (l->len == l->a) {
-    if (!(x = (struct ipme_entry6 *) bigger(l->a,(unsigned int) sizeof(*x),&n))) return 0;
-    for (i = 0;i < l->len;++i) x[i] = l->e[i];
-    if (l->e) alloc_free((char *) l->e);
-    l->e = x;
-    l->a = n;
-  }
-  l->e[l->len++] = *e;
-  return 1;
-}
+IPME_APPEND(append,ipmelist,struct ipme_entry)
+IPME_APPEND(append6,ipmelist6,struct ipme_entry6)
 
 static unsigned long num(struct ip_address *ip)
 {
