@@ -27,13 +27,13 @@ check: $(QLIB) tests/bin/ipmeprint tests/bin/ipmetest tests/bin/smtpsink
 $(QLIB):
 	$(MAKE) -s -C tests/qlib CC='$(CC)' CFLAGS='$(CFLAGS)'
 
-tests/bin/ipmeprint: ipmeprint.c ipme.c ipme.h trygetifaddrs.c $(QLIB)
+tests/bin/ipmeprint: ipmeprint.c moreipme.c ipme.h trygetifaddrs.c $(QLIB)
 	mkdir -p tests/bin
-	$(CC) $(CFLAGS) -Itests/qlib -o $@ ipmeprint.c ipme.c $(QLIB)
+	$(CC) $(CFLAGS) -Itests/qlib -o $@ ipmeprint.c moreipme.c $(QLIB)
 
-tests/bin/ipmetest: ipmetest.c ipme.c ipme.h trygetifaddrs.c $(QLIB)
+tests/bin/ipmetest: ipmetest.c moreipme.c ipme.h trygetifaddrs.c $(QLIB)
 	mkdir -p tests/bin
-	$(CC) $(CFLAGS) -Itests/qlib -o $@ ipmetest.c ipme.c $(QLIB)
+	$(CC) $(CFLAGS) -Itests/qlib -o $@ ipmetest.c moreipme.c $(QLIB)
 
 tests/bin/smtpsink: tests/tools/smtpsink.c
 	mkdir -p tests/bin

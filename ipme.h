@@ -2,6 +2,7 @@
 #define IPME_H
 
 #include "ip.h"
+#include "ipalloc.h" /* as stock ipme.h, for the files that include it */
 #include "gen_alloc.h"
 #include "stralloc.h"
 
@@ -54,6 +55,10 @@ extern unsigned int ipme_fmt6(char *s,struct ipme_entry6 *e);
 extern char *ipme_ifname(unsigned int where);
 extern int ipme_catsource(stralloc *sa,int source,unsigned int where);
 extern int ipme_catwhy(stralloc *sa,struct ipme_entry *e);
+
+extern int ipme_loop(stralloc *reply,struct ip_address *partner,unsigned long port);
+extern char *ipme_report(void);
+extern int ipme_unsure(void);
 
 extern int ipme_readfile(ipmelist *l,ipmelist6 *l6,char *fn,int source);
 extern int ipme_ifaces(ipmelist *l);

@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <unistd.h>
@@ -22,7 +23,6 @@
 #include "byte.h"
 #include "str.h"
 #include "fmt.h"
-#include "open.h"
 #include "error.h"
 
 ipmelist ipme_me = {0};
@@ -465,7 +465,7 @@ int ipme_readfile(ipmelist *l,ipmelist6 *l6,char *fn,int source)
   int fd;
   int x;
 
-  fd = open_read(fn);
+  fd = open(fn,O_RDONLY | O_NONBLOCK); /* open_read: not all that links ipme.o has open.a */
   if (fd == -1) return (errno == error_noent) ? missing(fn) : failread(fn);
   r.fn = fn;
   r.source = source;
@@ -695,10 +695,15 @@ int ipme_load(char *dir)
   return 1;
 }
 
+static int ipmeinit = 1; /* what ipme_init answered last */
+
+/* once a process: qmail-smtpd gets here only for a box@[a.b.c.d] */
 int ipme_init(void)
 {
   if (ipmeok) return 1;
-  return ipme_load("control");
+  if (ipmeinit == -1) return -1;
+  ipmeinit = ipme_load("control");
+  return ipmeinit;
 }
 
 static struct ipme_entry *longest(ipmelist *l,unsigned long a)
@@ -759,11 +764,13 @@ struct ipme_entry6 *ipme_match6(unsigned char *ip)
   return me;
 }
 
+static int unsure = 0; /* ipme_is could not tell, and nobody has said so yet */
+
 int ipme_is(struct ip_address *ip)
 {
   struct ipme_entry *m;
 
-  if (ipme_init() != 1) return -1;
+  if (ipme_init() != 1) { unsure = 1; return -1; }
   m = ipme_match(ip);
   return m && m->source != IPME_NOT;
 }
@@ -859,4 +866,218 @@ int ipme_catwhy(stralloc *sa,struct ipme_entry *e)
   if (!stralloc_cat(sa,&ipmedir)) return 0;
   if (!stralloc_cats(sa,(e->source == IPME_MORE) ? "moreipme line " : "notipme line ")) return 0;
   return stralloc_catb(sa,strnum,fmt_ulong(strnum,(unsigned long) e->where));
+}
+
+/*
+The loop guard, for qmail-remote's smtpcode(), which sees every reply.
+Behind NAT our own public address can lead back to our own qmail-smtpd:
+then the greeting and the reply to HELO or EHLO both start with the
+name our qmail-smtpd greets with (control/smtpgreeting's first word,
+else control/me). Seen on port 25 from an address notipme does not
+claim, that is a loop. A name is only a hint, so the caller defers.
+*/
+
+static stralloc myname = {0}; /* empty: no guard */
+static int replies = 0;
+static int greeted = 0;
+static char *loopcode = 0; /* the code for ipme_report; 0: ipme_init's */
+
+/* the length of the first word of s from *i on; *i moves to its start */
+static unsigned int firstword(char *s,unsigned int len,unsigned int *i)
+{
+  unsigned int j;
+
+  while (*i < len && (s[*i] == ' ' || s[*i] == '\t')) ++*i;
+  for (j = *i;j < len;++j)
+    if (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\n') break;
+  return j - *i;
+}
+
+/* as control_readline: the first line, less trailing blanks; 0 if no file */
+static int firstline(stralloc *sa,char *fn)
+{
+  char buf[IPME_LINEMAX];
+  unsigned int len;
+  int fd;
+  int r;
+
+  fd = open(fn,O_RDONLY | O_NONBLOCK);
+  if (fd == -1) return (errno == error_noent) ? 0 : -1;
+  len = 0;
+  while (len < sizeof buf) {
+    r = read(fd,buf + len,sizeof buf - len);
+    if (r == -1 && errno == error_intr) continue;
+    if (r == -1) { close(fd); return -1; }
+    if (r == 0) break;
+    len += r;
+    if (byte_chr(buf,len,'\n') < len) break;
+  }
+  close(fd);
+  len = byte_chr(buf,len,'\n');
+  while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\t')) --len;
+  if (!stralloc_copyb(sa,buf,len)) return -1;
+  return 1;
+}
+
+static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+static int samename(char *s,char *t,unsigned int len)
+{
+  while (len--) if (lower(*s++) != lower(*t++)) return 0;
+  return 1;
+}
+
+/* a name the guard can trust: dotted, not localhost */
+static int guardable(stralloc *sa)
+{
+  unsigned int i;
+
+  if (sa->len >= 9 && samename(sa->s,"localhost",9))
+    if (sa->len == 9 || sa->s[9] == '.') return 0;
+  if (!sa->len || sa->s[0] == '.' || sa->s[sa->len - 1] == '.') return 0;
+  for (i = 1;i < sa->len;++i)
+    if (sa->s[i] == '.' && sa->s[i - 1] == '.') return 0;
+  return byte_chr(sa->s,sa->len,'.') < sa->len;
+}
+
+static int readmyname(void)
+{
+  unsigned int i;
+  unsigned int len;
+  int r;
+
+  r = firstline(&myname,"control/smtpgreeting");
+  if (r == 0) r = firstline(&myname,"control/me");
+  if (r == -1) {
+    if (!stralloc_copys(&ipme_err,"Unable to read control files.")) return nomem();
+    if (!stralloc_0(&ipme_err)) return nomem();
+    --ipme_err.len;
+    return -1;
+  }
+  if (r == 0) { myname.len = 0; return 1; }
+  i = 0;
+  len = firstword(myname.s,myname.len,&i);
+  byte_copy(myname.s,len,myname.s + i);
+  myname.len = len;
+  if (!guardable(&myname)) myname.len = 0;
+  return 1;
+}
+
+/* does reply start with code and then myname? */
+static int ownname(stralloc *reply,char *code)
+{
+  unsigned int i;
+
+  if (reply->len < 4 || !byte_equal(reply->s,3,code)) return 0;
+  if (reply->s[3] != ' ' && reply->s[3] != '-') return 0;
+  i = 4;
+  if (firstword(reply->s,reply->len,&i) != myname.len) return 0;
+  return samename(reply->s + i,myname.s,myname.len);
+}
+
+static int catsafe(stralloc *sa,stralloc *name)
+{
+  unsigned int i;
+
+  for (i = 0;i < name->len;++i)
+    if (!stralloc_append(sa,(name->s[i] < 33 || name->s[i] > 126) ? "?" : name->s + i)) return 0;
+  return 1;
+}
+
+static int loop(struct ip_address *partner)
+{
+  char x[IPFMT];
+  unsigned int len;
+
+  len = ip_fmt(x,partner);
+  if (!stralloc_copys(&ipme_err,"Connected to ")) return nomem();
+  if (!stralloc_catb(&ipme_err,x,len)) return nomem();
+  if (!stralloc_cats(&ipme_err," but it greeted me with my own name ")) return nomem();
+  if (!catsafe(&ipme_err,&myname)) return nomem();
+  if (!stralloc_cats(&ipme_err,": this is a mail loop. If ")) return nomem();
+  if (!stralloc_catb(&ipme_err,x,len)) return nomem();
+  if (!stralloc_cats(&ipme_err," is this host, add it to control/moreipme.")) return nomem();
+  if (!stralloc_0(&ipme_err)) return nomem();
+  --ipme_err.len;
+  return 1;
+}
+
+/* 1: the greeting and the next reply are ours, a loop; -1: cannot tell */
+int ipme_loop(stralloc *reply,struct ip_address *partner,unsigned long port)
+{
+  struct ipme_entry *e;
+
+  loopcode = "(#4.3.0)";
+  if (port != 25 || ++replies > 2) return 0;
+  if (replies == 1) {
+    if (readmyname() != 1) return -1;
+    greeted = myname.len && ownname(reply,"220");
+    return 0;
+  }
+  if (!greeted || !ownname(reply,"250")) return 0;
+  e = ipme_match(partner);
+  if (e && e->source == IPME_NOT) return 0;
+  if (loop(partner) != 1) return -1;
+  loopcode = "(#4.4.6)";
+  return 1;
+}
+
+static char *errtext(void)
+{
+  if (ipme_err.len) return ipme_err.s;
+  if (ipmeinit == 0 || loopcode) return "Out of memory.";
+  return "System resources temporarily unavailable.";
+}
+
+static stralloc report = {0};
+
+static int catreport(void)
+{
+  if (!stralloc_copys(&report,"Z")) return 0;
+  if (!stralloc_cats(&report,errtext())) return 0;
+  if (!stralloc_cats(&report," ")) return 0;
+  if (!stralloc_cats(&report,loopcode ? loopcode : "(#4.3.0)")) return 0;
+  if (!stralloc_cats(&report,"\n")) return 0;
+  return stralloc_0(&report);
+}
+
+/* qmail-remote's report of what ipme_init or ipme_loop said: Z, text, code */
+char *ipme_report(void)
+{
+  if (!catreport()) return "ZOut of memory. (#4.3.0)\n";
+  return report.s;
+}
+
+static void puterr(char *s)
+{
+  unsigned int len;
+  int r;
+
+  len = str_len(s);
+  while (len) {
+    r = write(2,s,len);
+    if (r == -1 && errno == error_intr) continue;
+    if (r <= 0) return;
+    s += r;
+    len -= r;
+  }
+}
+
+/*
+For qmail-smtpd's err_syntax(): 1 if the last ipme_is could not tell,
+which addrparse() reports as a syntax error. The client is told only
+that something is wrong here; the detail goes to standard error, once.
+*/
+int ipme_unsure(void)
+{
+  static int said = 0;
+
+  if (!unsure) return 0;
+  unsure = 0;
+  if (said) return 1;
+  said = 1;
+  puterr("qmail-smtpd: unable to tell which addresses are mine: ");
+  puterr(errtext());
+  puterr("\n");
+  return 1;
 }
