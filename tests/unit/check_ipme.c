@@ -764,8 +764,12 @@ START_TEST(test_init)
   ck_assert_int_eq(ipme_is(&ip),-1);
   ck_assert_str_eq(err(),"control/moreipme line 1: mask length over 32: 192.0.2.3/33");
   writefile(fnmore,"192.0.2.3/32\n",13);
+  ck_assert_int_eq(ipme_is(&ip),-1); /* a failure holds for the process */
+  ck_assert_int_eq(ipme_init(),-1);
+  ck_assert_int_eq(ipme_unsure(),1);
+  ck_assert_int_eq(ipme_unsure(),0);
+  ck_assert_int_eq(ipme_load("control"),1);
   ck_assert_int_eq(ipme_is(&ip),1);
-  ck_assert_int_eq(ipme_init(),1);
   writefile(fnnot,"192.0.2.3\n",10);
   ck_assert_int_eq(ipme_is(&ip),1); /* not read again */
   ck_assert(fchdir(cwd) == 0);
