@@ -394,6 +394,15 @@ static unsigned int quick(struct reader *r,struct ipme_entry *e,char *s,unsigned
   return i + 1;
 }
 
+/* IPME_LINEMAX bytes a line, and the \r of a CRLF file besides */
+static int toolong(char *ln,unsigned int lnlen,char *s,unsigned int len,int flagend)
+{
+  if (lnlen + len <= IPME_LINEMAX) return 0;
+  if (lnlen + len > IPME_LINEMAX + 1) return 1;
+  if (!flagend) return 0;
+  return (len ? s[len - 1] : ln[lnlen - 1]) != '\r';
+}
+
 /*
 One pass over the file in chunks. A line lies in buf, or if it crosses
 a chunk, in ln; a line longer than IPME_LINEMAX is an error, except a
@@ -403,7 +412,7 @@ static int readlines(struct reader *r,int fd)
 {
   struct ipme_entry e;
   char buf[4096];
-  char ln[IPME_LINEMAX];
+  char ln[IPME_LINEMAX + 1];
   unsigned int lnlen;
   unsigned int used;
   unsigned int i;
@@ -428,8 +437,8 @@ static int readlines(struct reader *r,int fd)
       }
       j = i + byte_chr(buf + i,n - i,'\n');
       if (flagskip) { if (j < (unsigned int) n) { flagskip = 0; ++r->line; } continue; }
-      if (lnlen + (j - i) > IPME_LINEMAX) {
-        byte_copy(ln + lnlen,IPME_LINEMAX - lnlen,buf + i);
+      if (toolong(ln,lnlen,buf + i,j - i,j < (unsigned int) n)) {
+        if (lnlen < IPME_LINEMAX) byte_copy(ln + lnlen,IPME_LINEMAX - lnlen,buf + i);
         if (!iscomment(r,ln,IPME_LINEMAX)) return fail(r->fn,r->line,"line too long",ln,IPME_LINEMAX);
         lnlen = 0;
         if (j == (unsigned int) n) flagskip = 1; else ++r->line;
@@ -445,6 +454,10 @@ static int readlines(struct reader *r,int fd)
       if (x != 1) return x;
       ++r->line;
     }
+  }
+  if (toolong(ln,lnlen,ln,0,1)) {
+    if (!iscomment(r,ln,IPME_LINEMAX)) return fail(r->fn,r->line,"line too long",ln,IPME_LINEMAX);
+    return 1;
   }
   if (lnlen) return entry(r,ln,lnlen);
   return 1;

@@ -102,8 +102,27 @@ put("$d/c/moreipme", "203.0.113.5\n", ' ' x 1024, "\n", "\t" x 1025, "\n192.0.2.
 fails('moreipme', 3, 'line too long', ("\t" x 80) =~ s/\t/?/gr . '...', 'a blank line of 1024 bytes is a line; one of 1025 is too long');
 put("$d/c/moreipme", "192.0.2.1 #", 'x' x 2000, "\n192.0.2.1/255.255.0.255\n");
 fails('moreipme', 1, 'line too long', '192.0.2.1 #' . ('x' x 69) . '...', 'an entry and a comment over 1024 bytes: too long (only a comment line may be longer)');
+# the \r of a CRLF file is not part of the 1024 bytes; a line of 1024
+# bytes loads with LF and with CRLF ends, at the end of a 4 KB chunk too
+my ($rc, $out, $err);
+sub pad { my $n = shift; return $n ? '#' . ('p' x ($n - 2)) . "\n" : ''; }
+my $full = '192.0.2.64/26 #' . ('c' x (1024 - 15));
+for my $eol ("\n", "\r\n") {
+  my $name = $eol eq "\n" ? 'LF' : 'CRLF';
+  for my $pad (0, 4096 - 1024 - length($eol) + 1, 4096 - 1024) {
+    put("$d/c/moreipme", pad($pad), $full, $eol);
+    my $at = $pad ? 2 : 1;
+    ($rc, $out, $err) = ipmetest('192.0.2.70');
+    is("$rc:$out$err", "0:192.0.2.70: me (ipme 192.0.2.64/26, $d/c/moreipme:$at)\n", "an entry line of 1024 bytes with $name ends loads (line starting at $pad)");
+    put("$d/c/moreipme", pad($pad), $full, 'c', $eol);
+    fails('moreipme', $at, 'line too long', shown($full), "one of 1025 bytes with $name ends is too long (line starting at $pad)");
+  }
+  put("$d/c/moreipme", $full, $eol eq "\n" ? '' : "\r");
+  ($rc, $out, $err) = ipmetest('192.0.2.70');
+  is("$rc:$out$err", "0:192.0.2.70: me (ipme 192.0.2.64/26, $d/c/moreipme:1)\n", "a last line of 1024 bytes without a newline (and with a lone \\r: $name) loads");
+}
 put("$d/c/moreipme", '#', 'x' x $mb, "\n", "192.0.2.64/26\r\n");
-my ($rc, $out, $err) = ipmetest('192.0.2.70');
+($rc, $out, $err) = ipmetest('192.0.2.70');
 is("$rc:$out$err", "0:192.0.2.70: me (ipme 192.0.2.64/26, $d/c/moreipme:2)\n", 'a comment of 8 MB, then an entry');
 put("$d/c/moreipme", "192.0.2.1\0", 'x' x $mb, "\n");
 fails('moreipme', 1, 'line too long', '192.0.2.1?' . ('x' x 70) . '...', 'a NUL byte, then 8 MB');
