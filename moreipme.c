@@ -263,6 +263,8 @@ static int nomem(void)
   return 0;
 }
 
+static unsigned int errshort; /* ipme_err without the line's text */
+
 static int fail(char *fn,unsigned long line,char *why,char *s,unsigned int len)
 {
   char strnum[FMT_ULONG];
@@ -273,6 +275,7 @@ static int fail(char *fn,unsigned long line,char *why,char *s,unsigned int len)
   if (!stralloc_catb(&ipme_err,strnum,fmt_ulong(strnum,line))) return nomem();
   if (!stralloc_cats(&ipme_err,": ")) return nomem();
   if (!stralloc_cats(&ipme_err,why)) return nomem();
+  errshort = ipme_err.len;
   if (!stralloc_cats(&ipme_err,": ")) return nomem();
   for (i = 0;i < len && i < 80;++i)
     if (!stralloc_append(&ipme_err,(s[i] < 32 || s[i] > 126) ? "?" : s + i)) return nomem();
@@ -284,6 +287,7 @@ static int fail(char *fn,unsigned long line,char *why,char *s,unsigned int len)
 
 static int failwhy(char *fn,char *why)
 {
+  errshort = 0;
   if (!stralloc_copys(&ipme_err,"unable to read ")) return nomem();
   if (!stralloc_cats(&ipme_err,fn)) return nomem();
   if (!stralloc_cats(&ipme_err,": ")) return nomem();
@@ -1044,10 +1048,21 @@ static char *errtext(void)
 
 static stralloc report = {0};
 
+/*
+A deferral may end up in a bounce to the sender, once the message is
+older than queuelifetime: it names the file and line, not their text.
+*/
 static int catreport(void)
 {
+  char *s;
+
+  s = errtext();
   if (!stralloc_copys(&report,"Z")) return 0;
-  if (!stralloc_cats(&report,errtext())) return 0;
+  if (!loopcode && s == ipme_err.s && errshort && errshort < ipme_err.len) {
+    if (!stralloc_catb(&report,s,errshort)) return 0;
+    if (!stralloc_cats(&report,".")) return 0;
+  }
+  else if (!stralloc_cats(&report,s)) return 0;
   if (!stralloc_cats(&report," ")) return 0;
   if (!stralloc_cats(&report,loopcode ? loopcode : "(#4.3.0)")) return 0;
   if (!stralloc_cats(&report,"\n")) return 0;
