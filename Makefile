@@ -1,6 +1,13 @@
 # moreipme: the patches, and the tests that prove them. See README.md.
 #   make check                 unit and tool tests (CI runs this)
 #   make check UPSTREAM=DIR    ... and the tree suite on DIR's pristine trees
+#   make check UPSTREAM=DIR MIRRORS=DIR [STACKS=DIR]  ... and the stack suite
+#                              (tests/t/47-stacks.t): MIRRORS holds git mirrors
+#                              notqmail, sagredo-qmail, sagredo-qmail-stuff (each
+#                              may be NAME.git; a missing one: its stacks skip);
+#                              tools/mkstacks makes the stacks in STACKS, kept
+#                              for the next run (default $TMPDIR/moreipme-stacks,
+#                              /tmp without TMPDIR)
 #   make patches UPSTREAM=DIR  regenerate the committed patches
 #   make try TREE=DIR PREFIX=DIR [WORK=DIR]  try the patch on a copy of any qmail tree
 #   make e2e UPSTREAM=DIR      the NAT mail loop, end to end (minutes)
@@ -9,6 +16,8 @@ SHELL = /bin/sh
 CC = cc
 CFLAGS = -O2 -Wall -Wextra
 UPSTREAM =
+MIRRORS =
+STACKS = $${TMPDIR:-/tmp}/moreipme-stacks
 TREE =
 PREFIX =
 WORK =
@@ -22,7 +31,7 @@ include tests/e2e/Makefile.inc
 
 check: $(QLIB) tests/bin/ipmeprint tests/bin/ipmetest tests/bin/smtpsink
 	$(MAKE) -s -C tests/unit CC='$(CC)' check_ipme
-	UPSTREAM='$(UPSTREAM)' prove -v tests/t/*.t
+	UPSTREAM='$(UPSTREAM)' MIRRORS='$(MIRRORS)' STACKS="$(STACKS)" prove -v tests/t/*.t
 
 $(QLIB):
 	$(MAKE) -s -C tests/qlib CC='$(CC)' CFLAGS='$(CFLAGS)'
@@ -39,14 +48,19 @@ tests/bin/smtpsink: tests/tools/smtpsink.c
 	mkdir -p tests/bin
 	$(CC) $(CFLAGS) -o $@ tests/tools/smtpsink.c
 
+# the pristine trees' patches from UPSTREAM; those for patched trees
+# (jms1's, sagredo's) from STACKS, made by tools/mkstacks, where present
 patches:
-	@test -n '$(UPSTREAM)' || { echo 'usage: make patches UPSTREAM=DIR' >&2; exit 100; }
-	tools/mkpatch qmail-1.03 '$(UPSTREAM)/qmail-1.03' > qmail-1.03-moreipme-0.6.patch.new
-	mv qmail-1.03-moreipme-0.6.patch.new qmail-1.03-moreipme-0.6.patch
-	tools/mkpatch netqmail-1.05 '$(UPSTREAM)/netqmail-1.05' > netqmail-1.05-moreipme-0.6.patch.new
-	mv netqmail-1.05-moreipme-0.6.patch.new netqmail-1.05-moreipme-0.6.patch
-	tools/mkpatch notqmail-1.09 '$(UPSTREAM)/notqmail-1.09' > notqmail-1.09-moreipme-0.6.patch.new
-	mv notqmail-1.09-moreipme-0.6.patch.new notqmail-1.09-moreipme-0.6.patch
+	@test -n '$(UPSTREAM)' || { echo 'usage: make patches UPSTREAM=DIR [STACKS=DIR]' >&2; exit 100; }
+	for t in qmail-1.03 netqmail-1.05 notqmail-1.08 notqmail-1.09; do \
+	tools/mkpatch $$t '$(UPSTREAM)'/$$t > $$t-moreipme-0.6.patch.new && \
+	mv $$t-moreipme-0.6.patch.new $$t-moreipme-0.6.patch || exit 111; done
+	for x in qmail-1.03-jms1-7.10:jms1 sagredo-302f308:sagredo; do \
+	n=$${x%%:*} t="$(STACKS)"/$${x#*:}; \
+	if test ! -d "$$t"; then echo "patches: no $$t: $$n-moreipme-0.6.patch left as it is"; continue; fi; \
+	if test ! -d hunks/$$n; then continue; fi; \
+	tools/mkpatch $$n "$$t" > $$n-moreipme-0.6.patch.new && \
+	mv $$n-moreipme-0.6.patch.new $$n-moreipme-0.6.patch || exit 111; done
 
 try:
 	@test -n '$(TREE)' -a -n '$(PREFIX)' || { echo 'usage: make try TREE=DIR PREFIX=DIR [WORK=DIR]' >&2; exit 100; }
