@@ -17,7 +17,7 @@ CC = cc
 CFLAGS = -O2 -Wall -Wextra
 UPSTREAM =
 MIRRORS =
-STACKS = $${TMPDIR:-/tmp}/moreipme-stacks
+STACKS = $(if $(MIRRORS),$${TMPDIR:-/tmp}/moreipme-stacks)
 TREE =
 PREFIX =
 WORK =
@@ -29,7 +29,7 @@ default: check
 
 include tests/e2e/Makefile.inc
 
-check: $(QLIB) tests/bin/ipmeprint tests/bin/ipmetest tests/bin/smtpsink
+check: $(QLIB) tests/bin/ipmeprint tests/bin/ipmetest tests/bin/smtpsink stacks
 	$(MAKE) -s -C tests/unit CC='$(CC)' check_ipme
 	UPSTREAM='$(UPSTREAM)' MIRRORS='$(MIRRORS)' STACKS="$(STACKS)" prove -v tests/t/*.t
 
@@ -50,6 +50,13 @@ tests/bin/smtpsink: tests/tools/smtpsink.c
 
 # the pristine trees' patches from UPSTREAM; those for patched trees
 # (jms1's, sagredo's) from STACKS, made by tools/mkstacks, where present
+# the stacks, before the suites that use them (41-guard.t, 47-stacks.t)
+stacks:
+	@test -n '$(MIRRORS)' || exit 0; \
+	m() { for d in '$(MIRRORS)'/$$1 '$(MIRRORS)'/$$1.git; do \
+	if test -d "$$d"; then echo "$$d"; return; fi; done; }; \
+	tools/mkstacks "$(STACKS)" "`m notqmail`" "`m sagredo-qmail`" "`m sagredo-qmail-stuff`"
+
 patches:
 	@test -n '$(UPSTREAM)' || { echo 'usage: make patches UPSTREAM=DIR [STACKS=DIR]' >&2; exit 100; }
 	for t in qmail-1.03 netqmail-1.05 notqmail-1.08 notqmail-1.09; do \
@@ -71,6 +78,6 @@ clean:
 	$(MAKE) -s -C tests/unit clean
 	rm -rf tests/bin
 
-.PHONY: default check patches try clean
+.PHONY: default check stacks patches try clean
 
 include bench/Makefile.inc

@@ -1,6 +1,6 @@
 /*
- * Unit tests for ipme.c (moreipme): the parser, the file reader and the
- * longest-match lookup.  Built against tests/qlib, or against a patched
+ * Unit tests for moreipme.c: the parser, the file reader, the
+ * longest-match lookup and the loop guard (ipme_loop).  Built against tests/qlib, or against a patched
  * qmail tree (see Makefile).  Only "ipme.h" comes from qmail's side, so
  * this compiles with either set of headers.
  *
@@ -14,6 +14,7 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -832,6 +833,164 @@ START_TEST(test_fmt)
 }
 END_TEST
 
+/*
+ipme_loop, the loop guard, as qmail-remote's smtpcode() calls it: with
+each reply as smtptext holds it (no CR, each line ending in LF), from
+203.0.113.5. It keeps what it saw in statics and reads control/me and
+control/smtpgreeting from the cwd, so each case runs in a child of its
+own: the sanitizer run does not fork for each test (CK_FORK=no). The
+child only calls and writes what it got; the parent judges.
+*/
+
+#define ME "mail.example.org"
+#define LOOPMSG(ip,name) "ZConnected to " ip " but it greeted me with my own name " name \
+  ": this is a mail loop. If " ip " is this host, add it to control/moreipme. (#4.4.6)\n"
+
+static struct loopcase {
+  const char *me; /* control/me; 0: none */
+  const char *greeting; /* control/smtpgreeting; 0: none */
+  const char *more; /* control/moreipme; 0: none */
+  const char *not; /* control/notipme; 0: none */
+  unsigned long port;
+  const char *reply[4]; /* 0 ends the list */
+  const char *want; /* an answer a reply, up to one that is not 0: 1, 0, or - for -1 */
+  const char *report; /* ipme_report() after an answer other than 0 */
+} loopcase[] = {
+  /* match */
+  { ME "\n",0,0,0,25,{ "220 " ME " ESMTP\n","250 " ME "\n" },"01",LOOPMSG("203.0.113.5",ME) },
+  /* greeting only, reply only */
+  { ME "\n",0,0,0,25,{ "220 " ME " ESMTP\n","250 other.example.net\n" },"00",0 },
+  { ME "\n",0,0,0,25,{ "220 other.example.net ESMTP\n","250 " ME "\n" },"00",0 },
+  /* another port */
+  { ME "\n",0,0,0,2525,{ "220 " ME " ESMTP\n","250 " ME "\n" },"00",0 },
+  { ME "\n",0,0,0,587,{ "220 " ME " ESMTP\n","250 " ME "\n" },"00",0 },
+  /* names the guard cannot trust */
+  { "mail\n",0,0,0,25,{ "220 mail ESMTP\n","250 mail\n" },"00",0 },
+  { "localhost\n",0,0,0,25,{ "220 localhost ESMTP\n","250 localhost\n" },"00",0 },
+  { "localhost.localdomain\n",0,0,0,25,{ "220 localhost.localdomain ESMTP\n","250 localhost.localdomain\n" },"00",0 },
+  { "LocalHost.example.org\n",0,0,0,25,{ "220 LocalHost.example.org ESMTP\n","250 LocalHost.example.org\n" },"00",0 },
+  { ".example.org\n",0,0,0,25,{ "220 .example.org ESMTP\n","250 .example.org\n" },"00",0 },
+  { "mail.\n",0,0,0,25,{ "220 mail. ESMTP\n","250 mail.\n" },"00",0 },
+  { "mail..example.org\n",0,0,0,25,{ "220 mail..example.org ESMTP\n","250 mail..example.org\n" },"00",0 },
+  { 0,0,0,0,25,{ "220 " ME " ESMTP\n","250 " ME "\n" },"00",0 },
+  /* replies of several lines: the first line counts */
+  { ME "\n",0,0,0,25,{ "220-" ME " ESMTP\n220 and more\n","250-" ME "\n250-PIPELINING\n250 8BITMIME\n" },"01",LOOPMSG("203.0.113.5",ME) },
+  { ME "\n",0,0,0,25,{ "220 " ME " ESMTP\n","250-other.example.net\n250-" ME "\n250 8BITMIME\n" },"00",0 },
+  { ME "\n",0,0,0,25,{ "220-other.example.net ESMTP\n220 " ME "\n","250 " ME "\n" },"00",0 },
+  /* any case; the report names us as control/me does */
+  { "Mail.Example.Org\n",0,0,0,25,{ "220 MAIL.EXAMPLE.ORG ESMTP\n","250 mail.example.org\n" },"01",LOOPMSG("203.0.113.5","Mail.Example.Org") },
+  /* words and blanks */
+  { ME " \t\n",0,0,0,25,{ "220  " ME "\tESMTP\n","250 \t" ME "\n" },"01",LOOPMSG("203.0.113.5",ME) },
+  { ME "\n",0,0,0,25,{ "220 " ME "x ESMTP\n","250 " ME "x\n" },"00",0 },
+  { ME "\n",0,0,0,25,{ "220 mail.example ESMTP\n","250 mail.example\n" },"00",0 },
+  { ME "\n",0,0,0,25,{ "220 " ME " ESMTP\n","250\t" ME "\n" },"00",0 },
+  { ME "\n",0,0,0,25,{ "220\n","250 " ME "\n" },"00",0 },
+  { ME "\n",0,0,0,25,{ "220 " ME " ESMTP\n","250\n" },"00",0 },
+  { ME "\n",0,0,0,25,{ "220 " ME " ESMTP\n","250 \n" },"00",0 },
+  { ME "\n",0,0,0,25,{ "554 " ME " go away\n","250 " ME "\n" },"00",0 },
+  /* control/smtpgreeting's first word, not control/me */
+  { ME "\n","relay.example.net ESMTP ready\n",0,0,25,{ "220 relay.example.net ESMTP ready ESMTP\n","250 relay.example.net\n" },"01",LOOPMSG("203.0.113.5","relay.example.net") },
+  { ME "\n","relay.example.net ESMTP ready\n",0,0,25,{ "220 " ME " ESMTP\n","250 " ME "\n" },"00",0 },
+  { 0,ME "\n",0,0,25,{ "220 " ME " ESMTP\n","250 " ME "\n" },"01",LOOPMSG("203.0.113.5",ME) },
+  /* notipme decides; moreipme does not matter */
+  { ME "\n",0,0,"203.0.113.5\n",25,{ "220 " ME " ESMTP\n","250 " ME "\n" },"00",0 },
+  { ME "\n",0,0,"203.0.113.0/24\n",25,{ "220 " ME " ESMTP\n","250 " ME "\n" },"00",0 },
+  { ME "\n",0,0,"203.0.113.6\n",25,{ "220 " ME " ESMTP\n","250 " ME "\n" },"01",LOOPMSG("203.0.113.5",ME) },
+  { ME "\n",0,"203.0.113.5\n","203.0.113.5\n",25,{ "220 " ME " ESMTP\n","250 " ME "\n" },"00",0 },
+  { ME "\n",0,"203.0.113.5\n",0,25,{ "220 " ME " ESMTP\n","250 " ME "\n" },"01",LOOPMSG("203.0.113.5",ME) },
+  { ME "\n",0,"203.0.113.0/24\n","203.0.113.5\n",25,{ "220 " ME " ESMTP\n","250 " ME "\n" },"00",0 },
+  /* after the second reply, nothing counts */
+  { ME "\n",0,0,0,25,{ "220 other.example.net ESMTP\n","250 other.example.net\n","220 " ME " ESMTP\n","250 " ME "\n" },"0000",0 },
+  { ME "\n",0,0,0,25,{ "220 " ME " ESMTP\n","502 unimplemented\n","250 " ME "\n","250 " ME "\n" },"0000",0 },
+  { ME "\n",0,0,0,25,{ "220 " ME " ESMTP\n","250-other.example.net\n250 STARTTLS\n","220 ready\n","250 " ME "\n" },"0000",0 },
+} ;
+
+/* in the child: the answers up to the first that is not 0, a newline,
+then ipme_report() if there is one, to fd; exit code 0 */
+static void loopchild(struct loopcase *c,struct ip_address *ip,char *home,int fd)
+{
+  static stralloc sa;
+  char buf[4096];
+  char *r;
+  unsigned int len;
+  int i;
+  int x;
+
+  if (chdir(home) == -1) _exit(2);
+  if (ipme_load("control") != 1) _exit(3);
+  len = 0;
+  x = 0;
+  for (i = 0;i < 4 && c->reply[i];++i) {
+    if (!stralloc_copys(&sa,(char *) c->reply[i])) _exit(4);
+    x = ipme_loop(&sa,ip,c->port);
+    buf[len++] = (x == 1) ? '1' : x ? '-' : '0';
+    if (x) break; /* qmail-remote says QUIT and ipme_report() */
+  }
+  buf[len++] = '\n';
+  for (r = x ? ipme_report() : "";*r && len < sizeof(buf);++r) buf[len++] = *r;
+  if (write(fd,buf,len) != (ssize_t) len) _exit(5);
+  _exit(0);
+}
+
+/* out: what the child wrote, as a string */
+static void runloop(struct loopcase *c,char *home,char *out,size_t outlen)
+{
+  struct ip_address ip = addr("203.0.113.5");
+  size_t len;
+  ssize_t r;
+  pid_t pid;
+  int pi[2];
+  int status;
+
+  ck_assert(pipe(pi) == 0);
+  fflush(stdout);
+  pid = fork();
+  ck_assert(pid != -1);
+  if (pid == 0) { close(pi[0]); loopchild(c,&ip,home,pi[1]); }
+  close(pi[1]);
+  for (len = 0;len < outlen - 1;len += r)
+    if ((r = read(pi[0],out + len,outlen - 1 - len)) <= 0) break;
+  out[len] = 0;
+  close(pi[0]);
+  ck_assert(waitpid(pid,&status,0) == pid);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,"the child failed: status %d",status);
+}
+
+START_TEST(test_loop)
+{
+  struct loopcase *c = loopcase + _i;
+  char home[FNLEN];
+  char d[FNLEN];
+  char fn[FNLEN];
+  char want[1024];
+  char out[1024];
+
+  ck_assert(mkdir(mkfn(home,"loop%d",_i),0755) == 0);
+  mkcontrol(mkfn(d,"loop%d/control",_i),c->more,c->not);
+  if (c->me) writefile(mkfn(fn,"loop%d/control/me",_i),c->me,strlen(c->me));
+  if (c->greeting) writefile(mkfn(fn,"loop%d/control/smtpgreeting",_i),c->greeting,strlen(c->greeting));
+  runloop(c,home,out,sizeof(out));
+  snprintf(want,sizeof(want),"%s\n%s",c->want,c->report ? c->report : "");
+  ck_assert_msg(!strcmp(out,want),"case %d: got \"%s\", want \"%s\"",_i,out,want);
+}
+END_TEST
+
+/* a control/smtpgreeting that cannot be read: ipme_loop cannot tell */
+START_TEST(test_loop_unreadable)
+{
+  static struct loopcase c = { ME "\n",0,0,0,25,{ "220 " ME " ESMTP\n","250 " ME "\n" },"-",0 } ;
+  char home[FNLEN];
+  char d[FNLEN];
+  char out[1024];
+
+  ck_assert(mkdir(mkfn(home,"loopdir"),0755) == 0);
+  mkcontrol(mkfn(d,"loopdir/control"),0,0);
+  ck_assert(mkdir(mkfn(d,"loopdir/control/smtpgreeting"),0755) == 0);
+  runloop(&c,home,out,sizeof(out));
+  ck_assert_str_eq(out,"-\nZUnable to read control files. (#4.3.0)\n");
+}
+END_TEST
+
 static void cleanup(const char *d)
 {
   DIR *dp;
@@ -888,6 +1047,11 @@ static Suite *suite(void)
   tcase_add_test(tc,test_load_again);
   tcase_add_test(tc,test_init);
   tcase_add_test(tc,test_fmt);
+  suite_add_tcase(s,tc);
+
+  tc = tcase_create("loop");
+  tcase_add_loop_test(tc,test_loop,0,N(loopcase));
+  tcase_add_test(tc,test_loop_unreadable);
   suite_add_tcase(s,tc);
 
   return s;
