@@ -59,6 +59,7 @@ extern int ipme_catwhy(stralloc *sa,struct ipme_entry *e);
 extern int ipme_loop(stralloc *reply,struct ip_address *partner,unsigned long port);
 extern char *ipme_report(void);
 extern int ipme_unsure(void);
+extern int ipme_unsure_log(void);
 
 extern int ipme_readfile(ipmelist *l,ipmelist6 *l6,char *fn,int source);
 extern int ipme_ifaces(ipmelist *l);

@@ -1092,11 +1092,18 @@ static void puterr(char *s)
 }
 
 /*
-For qmail-smtpd's err_syntax(): 1 if the last ipme_is could not tell,
-which addrparse() reports as a syntax error. The client is told only
-that something is wrong here; the detail goes to standard error, once.
+For qmail-smtpd. ipme_unsure: did the last ipme_is fail to tell? Then
+addrparse() returns 0, and err_syntax(), its answer, asks
+ipme_unsure_log(), which says yes once: the client is told only that
+something is wrong here, and the reason goes to standard error, once a
+connection.
 */
 int ipme_unsure(void)
+{
+  return unsure;
+}
+
+int ipme_unsure_log(void)
 {
   static int said = 0;
 

@@ -768,7 +768,10 @@ START_TEST(test_init)
   ck_assert_int_eq(ipme_is(&ip),-1); /* a failure holds for the process */
   ck_assert_int_eq(ipme_init(),-1);
   ck_assert_int_eq(ipme_unsure(),1);
+  ck_assert_int_eq(ipme_unsure(),1);
+  ck_assert_int_eq(ipme_unsure_log(),1);
   ck_assert_int_eq(ipme_unsure(),0);
+  ck_assert_int_eq(ipme_unsure_log(),0);
   ck_assert_int_eq(ipme_load("control"),1);
   ck_assert_int_eq(ipme_is(&ip),1);
   writefile(fnnot,"192.0.2.3\n",10);
