@@ -107,7 +107,7 @@ prep() {
 
 # build DIR TARGET: make TARGET in DIR, the log in DIR.TARGET.log
 build() { (cd "$1" && timeout 600 make "$2") > "$1.$2.log" 2>&1; }
-firsterror() { grep -m 1 -E 'error|Error' "$1" || tail -n 1 "$1"; }
+firsterror() { grep -m 1 -E 'error:|Error [0-9]' "$1" || tail -n 1 "$1"; }
 
 checkstack() {
   name=$1 s=$STACKS/$1
