@@ -1,0 +1,202 @@
+/*
+ * The SIOCGIFCONF record walk of moreipme.c (addifaces, recordlen), on
+ * hand-made records instead of the kernel's: at every offset from 0 to
+ * 7 bytes off alignment, with families that are skipped, an interface
+ * that does not exist, a name of IFNAMSIZ bytes with no NUL, and a
+ * fragment at the end. moreipme.c is included, so that its static
+ * functions can be called; nothing in it is changed.
+ *
+ * Built twice by tests/t/14-platforms.t: as on Linux (every record
+ * sizeof(struct ifreq)), and with -DSALEN, as on a BSD (HASSALEN: a
+ * record is longer when its address is, IFNAMSIZ + sa_len bytes). Linux
+ * has no sa_len, so for -DSALEN a stand-in takes its place: the last
+ * byte of sa_data, which no field of a sockaddr_in uses (a char, so the
+ * lengths here stay under 128). The records are laid out by the BSD
+ * kernels' rule (FreeBSD, OpenBSD, macOS: sa_len up to sizeof(struct
+ * sockaddr) takes a whole struct ifreq, a longer one IFNAMSIZ + sa_len),
+ * not by moreipme.c's recordlen. Needs lo up (SIOCGIFFLAGS is real).
+ */
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/time.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <unistd.h>
+#include <errno.h>
+#include "hasgetifaddrs.h"
+#ifdef HASGETIFADDRS
+#include <ifaddrs.h>
+#endif
+#include <check.h>
+
+#ifdef SALEN
+#define HASSALEN 1
+#define sa_len sa_data[13]
+#endif
+#include "moreipme.c"
+
+#define AF_OTHER 17 /* a family that is neither AF_INET nor AF_INET6: Linux's AF_PACKET */
+
+static char raw[4096];
+static unsigned int rlen;
+
+/* appends one record; a long one ends in junk, as a sockaddr_dl would */
+static void rec(char *buf,const char *name,int family,const char *ip,unsigned int salen)
+{
+  struct ifreq r;
+  unsigned int len;
+
+  memset(&r,0,sizeof(r));
+  memcpy(r.ifr_name,name,strlen(name) < IFNAMSIZ ? strlen(name) : IFNAMSIZ);
+  r.ifr_addr.sa_family = family;
+  if (ip) memcpy(&((struct sockaddr_in *) &r.ifr_addr)->sin_addr,ip,4);
+  len = sizeof(r);
+#ifdef SALEN
+  r.ifr_addr.sa_len = salen;
+  if (salen > sizeof(struct sockaddr)) len = offsetof(struct ifreq,ifr_addr) + salen;
+#else
+  (void) salen;
+#endif
+  ck_assert_uint_le(rlen + len,sizeof(raw) - 8);
+  memcpy(buf + rlen,&r,len < sizeof(r) ? len : sizeof(r));
+  if (len > sizeof(r)) memset(buf + rlen + sizeof(r),'Z',len - sizeof(r));
+  rlen += len;
+}
+
+static int up(const char *name)
+{
+  struct ifreq r;
+  int s;
+  int x;
+
+  s = socket(AF_INET,SOCK_STREAM,0);
+  ck_assert(s != -1);
+  memset(&r,0,sizeof(r));
+  strcpy(r.ifr_name,name);
+  x = ioctl(s,SIOCGIFFLAGS,&r) == 0 && (r.ifr_flags & IFF_UP);
+  close(s);
+  return x;
+}
+
+/* addifaces on buf[0..rlen), as ipme_ifaces calls it */
+static int walk(ipmelist *l,char *buf)
+{
+  int s;
+  int x;
+
+  s = socket(AF_INET,SOCK_STREAM,0);
+  ck_assert(s != -1);
+  ifbuf.s = buf;
+  ifbuf.len = rlen;
+  ifbuf.a = rlen;
+  ipme_ifnames.len = 0;
+  l->len = 0;
+  x = addifaces(l,s);
+  ifbuf.s = 0;
+  ifbuf.len = ifbuf.a = 0;
+  close(s);
+  return x;
+}
+
+static void want(ipmelist *l,unsigned int i,const char *ip)
+{
+  ck_assert_msg(i < l->len,"only %u addresses, not %u",l->len,i + 1);
+  ck_assert_msg(!memcmp(l->e[i].ip.d,ip,4),"address %u is %u.%u.%u.%u, not %u.%u.%u.%u",i,
+    l->e[i].ip.d[0],l->e[i].ip.d[1],l->e[i].ip.d[2],l->e[i].ip.d[3],
+    (unsigned char) ip[0],(unsigned char) ip[1],(unsigned char) ip[2],(unsigned char) ip[3]);
+  ck_assert_int_eq(l->e[i].source,IPME_IFACE);
+  ck_assert_uint_eq(l->e[i].bits,32);
+  ck_assert_str_eq(ipme_ifname(l->e[i].where),"lo");
+}
+
+static ipmelist list;
+
+START_TEST(test_walk)
+{
+  char *buf = raw + _i; /* _i bytes off alignment */
+  char copy[sizeof(raw)];
+
+  ck_assert_msg(up("lo"),"lo is not up: the test needs it");
+  rlen = 0;
+  rec(buf,"lo",AF_INET6,0,28);
+  rec(buf,"lo",AF_INET,"\177\0\0\1",16);
+  rec(buf,"lo",AF_OTHER,0,54); /* the next records are 54 + 16 bytes on, off alignment by 2 */
+  rec(buf,"lo",AF_INET,"\177\0\0\2",16);
+  rec(buf,"nosuch0",AF_INET,"\300\0\2\1",16);
+  rec(buf,"abcdefghijklmnop",AF_INET,"\300\0\2\2",16);
+  rec(buf,"lo",AF_INET,"\177\0\0\3",100); /* longer than a struct ifreq */
+  rec(buf,"lo",AF_OTHER,0,27);
+  rec(buf,"lo",AF_INET,"\177\0\0\4",0);
+  rec(buf,"lo",AF_INET,"\177\0\0\5",16);
+  memcpy(buf + rlen,"lo\0\0\0\0\0\0\0",10); /* a fragment, shorter than a name */
+  rlen += 10;
+  memcpy(copy,buf,rlen);
+  ck_assert_int_eq(walk(&list,buf),1);
+  want(&list,0,"\177\0\0\1");
+  want(&list,1,"\177\0\0\2");
+  want(&list,2,"\177\0\0\3");
+  want(&list,3,"\177\0\0\4");
+  want(&list,4,"\177\0\0\5");
+  ck_assert_uint_eq(list.len,5);
+  ck_assert_msg(!memcmp(copy,buf,rlen),"the walk wrote over the records");
+}
+END_TEST
+
+/* the last record cut short inside its address: no address, and no read past the end */
+START_TEST(test_short)
+{
+  char *buf = raw + _i;
+
+  ck_assert_msg(up("lo"),"lo is not up: the test needs it");
+  rlen = 0;
+  rec(buf,"lo",AF_INET,"\177\0\0\7",16);
+  rec(buf,"lo",AF_OTHER,0,54);
+  rlen -= 20; /* ends inside the AF_OTHER record */
+  ck_assert_int_eq(walk(&list,buf),1);
+  ck_assert_uint_eq(list.len,1);
+  want(&list,0,"\177\0\0\7");
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("records");
+  TCase *tc = tcase_create(
+#ifdef SALEN
+    "salen"
+#else
+    "fixed"
+#endif
+  );
+  SRunner *sr;
+  TestResult **tr;
+  int i;
+  int n;
+
+  tcase_add_loop_test(tc,test_walk,0,8);
+  tcase_add_loop_test(tc,test_short,0,8);
+  suite_add_tcase(s,tc);
+  sr = srunner_create(s);
+  srunner_run_all(sr,CK_SILENT);
+  n = srunner_ntests_failed(sr);
+  tr = srunner_failures(sr);
+  for (i = 0;i < n;++i)
+    printf("%s:%d:%c:%s: %s\n",tr_lfile(tr[i]),tr_lno(tr[i]),
+      tr_rtype(tr[i]) == CK_FAILURE ? 'F' : 'E',tr_tcname(tr[i]),tr_msg(tr[i]));
+  free(tr);
+  printf("records (%s, struct ifreq %u bytes): ",
+#ifdef SALEN
+    "sa_len",
+#else
+    "fixed",
+#endif
+    (unsigned int) sizeof(struct ifreq));
+  srunner_print(sr,CK_MINIMAL);
+  srunner_free(sr);
+  return n ? 1 : 0;
+}
