@@ -712,13 +712,15 @@ int ipme_load(char *dir)
   return 1;
 }
 
-static int ipmeinit = 1; /* what ipme_init answered last */
+static int ipmeinit = 1; /* what ipme_init answered */
+static int ipmetried = 0;
 
-/* once a process: qmail-smtpd gets here only for a box@[a.b.c.d] */
+/* once a process, failure too: qmail-smtpd gets here only for a box@[a.b.c.d] */
 int ipme_init(void)
 {
   if (ipmeok) return 1;
-  if (ipmeinit == -1) return -1;
+  if (ipmetried) return ipmeinit;
+  ipmetried = 1;
   ipmeinit = ipme_load("control");
   return ipmeinit;
 }
@@ -911,14 +913,14 @@ static unsigned int firstword(char *s,unsigned int len,unsigned int *i)
 }
 
 /* as control_readline: the first line, less trailing blanks; 0 if no file */
-static int firstline(stralloc *sa,char *fn)
+static int firstline(stralloc *sa,char *name)
 {
   char buf[IPME_LINEMAX];
   unsigned int len;
   int fd;
   int r;
 
-  fd = open(fn,O_RDONLY | O_NONBLOCK);
+  fd = open(name,O_RDONLY | O_NONBLOCK);
   if (fd == -1) return (errno == error_noent) ? 0 : -1;
   len = 0;
   while (len < sizeof buf) {

@@ -5,7 +5,10 @@
 #              patch -p1, without a terminal, is refused and changes no file
 #   smtpd      with a typo in moreipme (then notipme) qmail-smtpd greets and
 #              takes mail; only MAIL or RCPT with a [a.b.c.d] that needs the
-#              lists gets 451 naming file and line; fixed, it is rewritten
+#              lists gets 451, a fixed text that names no file and shows
+#              none of its content, and standard error has file and line,
+#              once; fixed, it is rewritten. With no interface list
+#              (SIOCGIFCONF failing) it greets 220, no longer 421
 #   mode 711   a control directory that cannot be listed: qmail-remote
 #              delivers, qmail-smtpd greets and rewrites, as their own
 #              users (qmailr, qmaild) if they exist, else as nobody
@@ -68,11 +71,15 @@ remote() {
     tr '\0\n' '\n ' | sed 's/ *$//'
 }
 oneline() { printf '%s' "$1" | tr '\n' ' '; }
-# smtpd INPUT [WRAPPER...]: qmail-smtpd's answers to INPUT (printf format)
+# smtpd INPUT [WRAPPER...]: qmail-smtpd's answers to INPUT (printf format);
+# its standard error in $scratch/smtpd.err
 smtpd() {
   in=$1; shift
-  printf "$in" | TCPREMOTEIP=127.0.0.1 TCPLOCALIP=127.0.0.1 timeout 10 "$@" "$prefix/bin/qmail-smtpd" 2>&1 | tr -d '\r'
+  printf "$in" | TCPREMOTEIP=127.0.0.1 TCPLOCALIP=127.0.0.1 timeout 10 "$@" "$prefix/bin/qmail-smtpd" 2> "$scratch/smtpd.err" | tr -d '\r'
 }
+fixed='451 temporary local configuration problem (#4.3.0)'
+why='qmail-smtpd: unable to tell which addresses are mine: '
+
 # asuser NAME: sets $as to run as the account NAME if it exists, else as
 # nobody, and $asname to the name
 asuser() {
@@ -108,23 +115,42 @@ checksmtpd() {
   printf '# public\n203.0.113.5\n' > "$c/moreipme"
   rm -f "$c/notipme"
   printf '# typo\n203.0.113.300\n' > "$c/$file"
-  err="451 control/$file line 2: octet over 255: 203\.0\.113\.300 \(#4\.3\.0\)"
   queued=$(find "$prefix/queue/mess" -type f | wc -l)
   out=$(smtpd 'HELO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<u@example.org>\r\nRCPT TO:<box@[203.0.113.5]>\r\nDATA\r\nSubject: t\r\n\r\nhello\r\n.\r\nMAIL FROM:<a@[203.0.113.5]>\r\nQUIT\r\n')
+  err=$(cat "$scratch/smtpd.err")
   like "$out" '^220 mail\.example\.org ESMTP$' "$name: typo in $file: qmail-smtpd greets 220"
   is "$(printf '%s\n' "$out" | sed -n 3,4p | tr '\n' ' ')" "250 ok 250 ok " "$name: typo in $file: ... MAIL and an ordinary RCPT get 250"
-  like "$(printf '%s\n' "$out" | sed -n 5p)" "^$err\$" "$name: typo in $file: ... RCPT box@[203.0.113.5] gets 451 naming file and line"
+  is "$(printf '%s\n' "$out" | sed -n 5p)" "$fixed" "$name: typo in $file: ... RCPT box@[203.0.113.5] gets exactly the fixed 451"
   like "$(printf '%s\n' "$out" | sed -n 7p)" '^250 ok [0-9]+ qp [0-9]+$' "$name: typo in $file: ... DATA for the ordinary RCPT is accepted"
   is "$(find "$prefix/queue/mess" -type f | wc -l)" $((queued + 1)) "$name: typo in $file: ... and queued"
-  like "$(printf '%s\n' "$out" | sed -n 8p)" "^$err\$" "$name: typo in $file: ... MAIL from box@[203.0.113.5] gets the same 451"
+  is "$(printf '%s\n' "$out" | sed -n 8p)" "$fixed" "$name: typo in $file: ... MAIL from box@[203.0.113.5] gets the same 451"
   like "$(printf '%s\n' "$out" | sed -n 9p)" '^221 ' "$name: typo in $file: ... and QUIT gets 221"
+  case $out in
+    *control/*|*203.0.113.300*|*typo*|*"octet over"*) notok "$name: typo in $file: ... no reply names the file or shows its content"; diag "$out" ;;
+    *) ok "$name: typo in $file: ... no reply names the file or shows its content" ;;
+  esac
+  is "$err" "${why}control/$file line 2: octet over 255: 203.0.113.300" "$name: typo in $file: ... standard error has file, line and reason, once for two 451s"
   if [ "$file" = moreipme ]; then printf '# fixed\n203.0.113.5\n' > "$c/moreipme"
   else printf '# fixed\n198.51.100.128/25\n' > "$c/notipme"; fi
   out=$(smtpd 'HELO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<box@[203.0.113.5]>\r\nRCPT TO:<box@[203.0.113.6]>\r\nQUIT\r\n')
   is "$(printf '%s\n' "$out" | sed -n 4,5p | tr '\n' ' ')" \
     "250 ok 553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1) " \
     "$name: $file fixed: box@[203.0.113.5] is rewritten to localiphost and accepted, box@[203.0.113.6] is not"
+  is "$(cat "$scratch/smtpd.err")" "" "$name: $file fixed: ... and standard error is empty"
   rm -f "$c/notipme"
+}
+
+# no interface list (SIOCGIFCONF fails): stock answered 421 at connect;
+# now only a literal needs the list, and gets the fixed 451
+checknoifaces() {
+  name=$1
+  out=$(smtpd 'HELO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<u@example.org>\r\nRCPT TO:<box@[127.0.0.1]>\r\nQUIT\r\n' \
+    env FAILIOCTL=EIO LD_PRELOAD="$scratch/failioctl.so")
+  like "$(printf '%s\n' "$out" | head -n 1)" '^220 ' "$name: no interface list: qmail-smtpd greets 220, no 421 at connect"
+  is "$(printf '%s\n' "$out" | sed -n 2,4p | tr '\n' ' ')" "250 mail.example.org 250 ok 250 ok " "$name: no interface list: ... HELO, MAIL and an ordinary RCPT get 250"
+  is "$(printf '%s\n' "$out" | sed -n 5p)" "$fixed" "$name: no interface list: ... box@[127.0.0.1] gets the fixed 451"
+  like "$(printf '%s\n' "$out" | sed -n 6p)" '^221 ' "$name: no interface list: ... and QUIT gets 221"
+  is "$(cat "$scratch/smtpd.err")" "${why}System resources temporarily unavailable." "$name: no interface list: ... standard error says why"
 }
 
 # control mode 711: nobody can list it, and the files are readable
@@ -146,6 +172,7 @@ check711() {
   out=$(smtpd "HELO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<box@[$box]>\r\nQUIT\r\n" $as)
   like "$(printf '%s\n' "$out" | head -n 1)" '^220 ' "$name: control mode 711, $files moreipme and notipme: qmail-smtpd as $asname greets 220"
   is "$(printf '%s\n' "$out" | sed -n 4p)" "250 ok" "$name: control mode 711, $files moreipme and notipme: ... and rewrites box@[$box]"
+  is "$(cat "$scratch/smtpd.err")" "" "$name: control mode 711, $files moreipme and notipme: ... with nothing on standard error"
   chmod 755 "$c"
   rm -f "$c/moreipme" "$c/notipme"
 }
@@ -193,8 +220,7 @@ checktree() {
   printf 'example.org\nmail.example.org\n' > "$prefix/control/rcpthosts"
   checksmtpd "$name" moreipme
   checksmtpd "$name" notipme
-  out=$(smtpd 'QUIT\r\n' env FAILIOCTL=EIO LD_PRELOAD="$scratch/failioctl.so")
-  is "$out" "421 unable to figure out my IP addresses (#4.3.0)" "$name: no interface list at startup: qmail-smtpd still answers 421, as stock"
+  checknoifaces "$name"
   check711 "$name" without
   check711 "$name" with
   checkreaders "$name"

@@ -3,7 +3,8 @@
 # (always runs). With UPSTREAM=DIR and root, on qmail-1.03 and
 # notqmail-1.09 (one setup rule each): make setup refuses, before it
 # installs anything, an installed control directory with a line the
-# patch refuses, and installs once it is fixed; a moreipme written for
+# patch refuses, and installs once it is fixed (setup depends on our rule
+# moreipme, whose ./ipmecheck runs before the install); a moreipme written for
 # 0.6 passes; and README.md's "Changing the files" recipe, run as
 # written in a scratch prefix, installs a new file, and leaves the old
 # one alone when the new one is refused.
@@ -22,7 +23,7 @@ out=$(try TREE=/nonexistent PREFIX="$scratch/x"); rc=$?
 like "$out" '^try: fatal: TREE is not a directory: /nonexistent$' "... saying why"
 out=$(try TREE="$T_TOP" PREFIX="$scratch/x"); rc=$?
 [ $rc -ne 0 ] && ok "make try with a TREE that is no qmail tree fails" || notok "make try with a TREE that is no qmail tree fails"
-like "$out" 'not a qmail tree I know' "... saying why"
+like "$out" "^try: fatal: .*: not a qmail tree\$" "... saying why"
 out=$(try TREE="$scratch" PREFIX=relative/x); rc=$?
 [ $rc -ne 0 ] && ok "make try with a relative PREFIX fails" || notok "make try with a relative PREFIX fails"
 like "$out" 'PREFIX must be an absolute path' "... saying why"
@@ -102,6 +103,13 @@ checkupgrade() {
   refused "$name" 192.0.2.0/255.0.255.0 "mask not contiguous"
   printf '# the public address\n203.0.113.5\n' > "$prefix/control/moreipme"
   if setup; then ok "$name: with the line fixed, make setup installs"; else notok "$name: with the line fixed, make setup installs"; diag "$(tail -5 "$scratch/setup.out")"; fi
+  # setup: moreipme, our rule, whose recipe is ./ipmecheck: before the install
+  order=$(grep -E -x '\./(ipmecheck|install|instpackage)' "$scratch/setup.out" | tr '\n' ' ')
+  like "$order" '^\./ipmecheck \./(install|instpackage) $' "$name: ... running ./ipmecheck first, then the install: $order"
+  is "$(sed -n '/^moreipme:/,/^$/p' "$build/Makefile" | tr '\n\t' '  ')" "moreipme: \\ ipmeprint ipmetest ipmecheck  ./ipmecheck  " \
+    "$name: ... from the rule moreipme, which setup depends on"
+  (cd "$build" && make moreipme) > "$scratch/moreipme.out" 2>&1 && grep -qx '\./ipmecheck' "$scratch/moreipme.out" && ok "$name: make moreipme on its own runs the check, and passes" ||
+    { notok "$name: make moreipme on its own runs the check, and passes"; diag "$(tail -5 "$scratch/moreipme.out")"; }
   [ -x "$prefix/bin/qmail-remote" ] && ok "$name: ... qmail-remote" || notok "$name: ... qmail-remote"
   # written for moreipme 0.6: a byte order mark, a comment after an entry, a zero-padded octet, IPv6
   printf '\357\273\277203.0.113.5\n192.0.2.1 # the router\n192.0.2.010\n2001:db8::1\n' > "$prefix/control/moreipme"

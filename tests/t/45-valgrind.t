@@ -1,9 +1,10 @@
 #!/bin/sh
 # Tree suite, under valgrind (memcheck): the unit tests (linked with
-# tests/qlib, and with each tree's own objects), then ipmeprint, ipmetest
-# and qmail-remote from a tools/try build of each tree, on good and bad
-# control files and with more interface addresses than stock qmail's
-# buffer holds. Any memcheck error or definite leak fails. Needs
+# tests/qlib, and with each tree's own objects), then ipmeprint, ipmetest,
+# qmail-remote and qmail-smtpd (box@[a.b.c.d], read once per connection:
+# rewritten with good files, the fixed 451 with a malformed one) from a
+# tools/try build of each tree, on good and bad control files and with
+# more interface addresses than stock qmail's buffer holds. Any memcheck error or definite leak fails. Needs
 # UPSTREAM=DIR, valgrind, root and unshare -n; skips visibly otherwise.
 . "$(dirname "$0")/../lib.sh"
 need_upstream
@@ -44,6 +45,12 @@ cd "$T_TOP" || exit 111
 
 msg() { printf 'From: a@example.org\nSubject: moreipme valgrind\n\nhello\n' > "$scratch/msg"; }
 msg
+# an SMTP session with two literals: one that is me, one that is not
+printf 'HELO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<box@[203.0.113.5]>\r\nRCPT TO:<box@[192.0.2.9]>\r\nRCPT TO:<u@mail.example.org>\r\nQUIT\r\n' > "$scratch/smtp"
+TCPREMOTEIP=127.0.0.1 TCPLOCALIP=127.0.0.1
+export TCPREMOTEIP TCPLOCALIP
+# replies LINES: those lines of qmail-smtpd's answers, CRs removed, on one line
+replies() { tr -d '\r' < "$scratch/vg.out" | sed -n "$1p" | tr '\n' ' ' | sed 's/ $//'; }
 
 checktree() {
   name=$1 tree=$2
@@ -68,12 +75,21 @@ checktree() {
   vg 100 "$name: ipmetest, bad usage" "$b/ipmetest" 1.2.3.4.5
   VGIN=$scratch/msg vg 0 "$name: qmail-remote to an address that is me" "$b/qmail-remote" "[203.0.113.5]" a@example.org "u@[203.0.113.5]"
   like "$(tr '\0\n' '  ' < "$scratch/vg.out")" '^D.*#5\.4\.6' "$name: ... which refuses it"
+  echo mail.example.org > "$c/rcpthosts"
+  VGIN=$scratch/smtp vg 0 "$name: qmail-smtpd, box@[a.b.c.d] with good files" "$b/qmail-smtpd"
+  is "$(replies 4,5)" "250 ok 553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)" \
+    "$name: ... which rewrites box@[203.0.113.5] to localiphost, and not box@[192.0.2.9]"
 
   printf '203.0.113.5\n198.51.100.0/255.0.255.0\n' > "$c/notipme"
   vg 111 "$name: ipmeprint, malformed notipme" "$b/ipmeprint"
   vg 111 "$name: ipmetest, malformed notipme" "$b/ipmetest" 203.0.113.5
   VGIN=$scratch/msg vg 0 "$name: qmail-remote, malformed notipme" "$b/qmail-remote" "[203.0.113.5]" a@example.org "u@[203.0.113.5]"
   like "$(tr '\0\n' '  ' < "$scratch/vg.out")" '^Zcontrol/notipme line 2: mask not contiguous' "$name: ... which defers"
+  VGIN=$scratch/smtp vg 0 "$name: qmail-smtpd, box@[a.b.c.d] with a malformed notipme" "$b/qmail-smtpd"
+  is "$(replies 4,6)" "451 temporary local configuration problem (#4.3.0) 451 temporary local configuration problem (#4.3.0) 250 ok" \
+    "$name: ... which answers both literals with the fixed 451, and the next RCPT with 250"
+  like "$(cat "$scratch/vg.err")" '^qmail-smtpd: unable to tell which addresses are mine: control/notipme line 2: mask not contiguous' "$name: ... the reason on standard error"
+  rm "$c/rcpthosts"
   rm "$c/notipme" && mkdir "$c/notipme"
   vg 111 "$name: ipmetest, notipme a directory" "$b/ipmetest" 203.0.113.5
   rmdir "$c/notipme"

@@ -4,6 +4,9 @@
 # notipme excludes, where tests/bin/smtpsink listens. Each fault must
 # give Z (a deferral) with its message and no connection; with the fault
 # removed, the same call must deliver to the sink: nothing is lost.
+# qmail-smtpd, run the same way, answers RCPT box@[203.0.113.5] with the
+# fixed 451 and writes qmail-remote's reason to its standard error; with
+# the fault removed the same RCPT is rewritten to localiphost and gets 250.
 #   unreadable   control/moreipme mode 000, qmail-remote run as nobody
 #   directory    control/moreipme a directory; control/notipme one, as nobody
 #   memory       an address-space limit (prlimit --as) that qmail-remote
@@ -14,7 +17,7 @@
 #                tests/fault/failioctl.c; the fix is running without it.
 #                qmail-remote says what stock qmail says when ipme_init
 #                fails: "System resources temporarily unavailable", or
-#                "Out of memory" once ipme.c gives up doubling its buffer
+#                "Out of memory" once moreipme.c gives up doubling its buffer
 # Needs UPSTREAM=DIR, root, unshare -n, setpriv, prlimit and a C compiler;
 # skips visibly otherwise.
 . "$(dirname "$0")/../lib.sh"
@@ -51,8 +54,18 @@ remote() {
     tr '\0\n' '\n ' | sed 's/ *$//'
 }
 
+# smtpd [WRAPPER...]: qmail-smtpd's answer to RCPT box@[203.0.113.5],
+# run like remote; its standard error in $scratch/smtpd.err
+smtpd() {
+  printf 'HELO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<box@[203.0.113.5]>\r\nQUIT\r\n' |
+    TCPREMOTEIP=127.0.0.1 TCPLOCALIP=127.0.0.1 timeout 60 "$@" env $preload "$prefix/bin/qmail-smtpd" 2> "$scratch/smtpd.err" |
+    tr -d '\r' | sed -n 4p
+}
+
 # fault WHAT WANT BREAK FIX [WRAPPER...]: after BREAK, qmail-remote answers WANT
-# and does not connect; after FIX, it delivers one message to the sink
+# and does not connect, and qmail-smtpd answers a literal with the fixed
+# 451, WANT's text on its standard error; after FIX, qmail-remote delivers
+# one message to the sink and qmail-smtpd accepts the literal
 fault() {
   what=$1 want=$2 brk=$3 fix=$4; shift 4
   : > "$log"
@@ -61,9 +74,13 @@ fault() {
   eval "$brk"
   is "$(remote "$@")" "$want" "$name: $what: qmail-remote defers"
   is "$(grep -c '^connect' "$log")" 0 "$name: $what: ... without connecting"
+  is "$(smtpd "$@")" "451 temporary local configuration problem (#4.3.0)" "$name: $what: qmail-smtpd answers box@[203.0.113.5] with the fixed 451"
+  reason=${want#Z}
+  is "$(cat "$scratch/smtpd.err")" "qmail-smtpd: unable to tell which addresses are mine: ${reason% (#4.3.0)}" "$name: $what: ... and gives qmail-remote's reason on standard error"
   eval "$fix"
   out=$(remote "$@")
   like "$out" '^K.*accepted message' "$name: $what: once fixed, the same call delivers"
+  is "$(smtpd "$@")" "250 ok" "$name: $what: once fixed, qmail-smtpd rewrites box@[203.0.113.5] to localiphost and accepts it"
   wait "$sinkpid"; sinkpid=
   is "$(grep -E '^(connect|message)' "$log" | sed 's/ [0-9.]*$//' | tr '\n' ' ')" "connect message " "$name: $what: once fixed, the sink has the message"
 }
@@ -76,6 +93,7 @@ checktree() {
   fi
   c=$prefix/control
   echo mail.example.org > "$c/me"
+  echo mail.example.org > "$c/rcpthosts"
   printf '# NAT\n203.0.113.5\n203.0.113.64/26\n192.0.2.0/255.255.255.0\n10.9.8.7\n198.51.100.128/25\n' > "$c/moreipme"
   printf '198.51.100.2\n203.0.113.66\n' > "$c/notipme"
   chmod 644 "$c"/*
