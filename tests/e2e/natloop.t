@@ -36,7 +36,7 @@ UPSTREAM=$(cd "$UPSTREAM" && pwd)
 TREES=${E2E_TREES:-qmail-1.03 netqmail-1.05 netqmail-1.06}
 NADDR=${E2E_ADDRS:-20000}
 REPORT=${E2E_REPORT:-$T_TOP/tests/e2e/REPORT.md}
-COMMAND=${E2E_COMMAND:-UPSTREAM=$UPSTREAM E2E_TREES=\'$TREES\' prove -v tests/e2e/natloop.t}
+COMMAND=${E2E_COMMAND:-UPSTREAM=DIR E2E_TREES=\'$TREES\' prove -v tests/e2e/natloop.t}
 NOBODY="$(id -u nobody):$(id -g nobody)"
 
 # CPU accounting: cgroup v2 (cpu.stat is always there), else v1 cpuacct
