@@ -186,7 +186,8 @@ static void refread(struct file *f)
     nl = memchr(s,'\n',(size_t) (end - s));
     len = nl ? (size_t) (nl - s) : (size_t) (end - s);
     ++f->lines;
-    if (!f->bad && len > IPME_LINEMAX) {
+    /* 1024 bytes a line, and the \r of a CRLF line besides */
+    if (!f->bad && len > IPME_LINEMAX && !(len == IPME_LINEMAX + 1 && s[len - 1] == '\r')) {
       if (!refcomment(s,IPME_LINEMAX,f->lines)) { f->bad = f->lines; f->badtext = s; f->badlen = IPME_LINEMAX; }
     }
     else if (!f->bad) {
