@@ -21,24 +21,7 @@ mkdir "$work/$name" && cp -R "$tree/." "$work/$name"
 cd "$work/$name"
 echo "buildstock: $name in $work/$name, no patch"
 
-# the build fixes of tools/try: qmail-1.03 predates modern glibc
-if grep -q '^extern int errno;' error.h; then
-  sed 's/^extern int errno;/#include <errno.h>/' error.h > error.h.new && mv error.h.new error.h
-fi
-if ! grep -q '"alloc.h"' spawn.c; then
-  sed '0,/^#include "/s//#include "alloc.h"\n#include "/' spawn.c > spawn.c.new && mv spawn.c.new spawn.c
-fi
-
-echo "$prefix" > conf-qmail
-missing=
-for u in $(sed -n 1,8p conf-users) $(sed -n 1,2p conf-groups); do
-  id "$u" >/dev/null 2>&1 || getent group "$u" >/dev/null 2>&1 || missing="$missing $u"
-done
-if [ -n "$missing" ]; then
-  echo "buildstock: notice: no account$missing here: every qmail user and group is root in this copy"
-  for i in 1 2 3 4 5 6 7 8; do echo root; done > conf-users
-  printf 'root\nroot\n' > conf-groups
-fi
+"$top/tools/prepare" . "$prefix" | sed 's/^/buildstock: /'
 
 make it man > ../build.out 2>&1 || { tail -30 ../build.out >&2; fatal "build failed; see $work/build.out"; }
 mkdir -p "$prefix"

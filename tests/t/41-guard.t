@@ -297,13 +297,7 @@ checkstack() {
     [ "$(grep -c 'No file to patch' "$scratch/patch.out")" = "$(echo $lacks | wc -w)" ]; then
     ok "$name: $fit applies, but for the files this tree does not have: ${lacks% }"
   else notok "$name: $fit applies"; diag "$(grep -v '^patching file' "$scratch/patch.out" | tail -20)"; return; fi
-  if grep -q '^extern int errno;' "$src/error.h"; then
-    sed 's/^extern int errno;/#include <errno.h>/' "$src/error.h" > "$src/error.h.new" && mv "$src/error.h.new" "$src/error.h"
-  fi
-  if ! grep -q '"alloc.h"' "$src/spawn.c"; then
-    sed '0,/^#include "/s//#include "alloc.h"\n#include "/' "$src/spawn.c" > "$src/spawn.c.new" && mv "$src/spawn.c.new" "$src/spawn.c"
-  fi
-  echo "$prefix" > "$src/conf-qmail"
+  "$T_TOP/tools/prepare" "$src" "$prefix" > /dev/null
   # first the headers the Makefile makes: some stacks' rules do not
   # list them all (sagredo's md5c.o needs uint32.h)
   for h in $(sed -n 's/^\([A-Za-z0-9_]*\.h\):.*$/\1/p' "$src/Makefile" | sort -u); do
@@ -331,7 +325,7 @@ elif [ ! -d "$STACKS" ]; then
   echo "SKIP: STACKS=$STACKS is not a directory" >&2; skip "STACKS=$STACKS is not a directory"
 else
   STACKS=$(cd "$STACKS" && pwd)
-  for t in nq106-tls nq-tls gentoo-authtls jms1 nq-outgoingip nq-ehlo sagredo; do
+  for t in $("$T_TOP/tools/mkstacks" -l); do
     if [ -d "$STACKS/$t" ]; then checkstack "$t" "$STACKS/$t"
     else echo "SKIP: $t: no $STACKS/$t" >&2; skip "no $t in STACKS"; fi
   done

@@ -81,24 +81,7 @@ patchit() {
 prep() {
   (
     cd "$1" || exit 1
-    if grep -q '^extern int errno;' error.h; then
-      echo "build fix in this copy only: error.h includes <errno.h>"
-      sed 's/^extern int errno;/#include <errno.h>/' error.h > error.h.new && mv error.h.new error.h
-    fi
-    if ! grep -q '"alloc.h"' spawn.c; then
-      echo "build fix in this copy only: spawn.c includes alloc.h"
-      sed '0,/^#include "/s//#include "alloc.h"\n#include "/' spawn.c > spawn.c.new && mv spawn.c.new spawn.c
-    fi
-    echo "$prefix" > conf-qmail
-    missing=
-    for u in $(sed -n 1,8p conf-users) $(sed -n 1,2p conf-groups); do
-      id "$u" >/dev/null 2>&1 || getent group "$u" >/dev/null 2>&1 || missing="$missing $u"
-    done
-    if [ -n "$missing" ]; then
-      echo "no account$missing here: every qmail user and group is root in this copy"
-      for i in 1 2 3 4 5 6 7 8; do echo root; done > conf-users
-      printf 'root\nroot\n' > conf-groups
-    fi
+    "$T_TOP/tools/prepare" . "$prefix"
     for h in $(sed -n 's/^\([A-Za-z0-9_]*\.h\):.*$/\1/p' Makefile | sort -u); do
       [ -f "$h" ] || timeout 300 make "$h" > /dev/null 2>&1 || :
     done
