@@ -33,6 +33,7 @@
 #include <ifaddrs.h>
 #endif
 #include <check.h>
+#include "../unit/failures.h"
 
 #ifdef SALEN
 #define HASSALEN 1
@@ -174,21 +175,13 @@ int main(void)
 #endif
   );
   SRunner *sr;
-  TestResult **tr;
-  int i;
   int n;
 
   tcase_add_loop_test(tc,test_walk,0,8);
   tcase_add_loop_test(tc,test_short,0,8);
   suite_add_tcase(s,tc);
   sr = srunner_create(s);
-  srunner_run_all(sr,CK_SILENT);
-  n = srunner_ntests_failed(sr);
-  tr = srunner_failures(sr);
-  for (i = 0;i < n;++i)
-    printf("%s:%d:%c:%s: %s\n",tr_lfile(tr[i]),tr_lno(tr[i]),
-      tr_rtype(tr[i]) == CK_FAILURE ? 'F' : 'E',tr_tcname(tr[i]),tr_msg(tr[i]));
-  free(tr);
+  n = run_failures(sr);
   printf("records (%s, struct ifreq %u bytes): ",
 #ifdef SALEN
     "sa_len",

@@ -73,13 +73,13 @@ START_TEST(test_timeout)
 }
 END_TEST
 
+#include "../unit/failures.h"
+
 int main(void)
 {
   Suite *s = suite_create("self");
   TCase *tc = tcase_create("fail");
   SRunner *sr;
-  TestResult **tr;
-  int i;
   int n;
 
   tcase_add_test(tc,test_pass);
@@ -95,13 +95,7 @@ int main(void)
   }
   suite_add_tcase(s,tc);
   sr = srunner_create(s);
-  srunner_run_all(sr,CK_SILENT);
-  n = srunner_ntests_failed(sr);
-  tr = srunner_failures(sr);
-  for (i = 0;i < n;++i)
-    printf("%s:%d:%c:%s: %s\n",tr_lfile(tr[i]),tr_lno(tr[i]),
-      tr_rtype(tr[i]) == CK_FAILURE ? 'F' : 'E',tr_tcname(tr[i]),tr_msg(tr[i]));
-  free(tr);
+  n = run_failures(sr);
   srunner_print(sr,CK_MINIMAL);
   srunner_free(sr);
   return n ? 1 : 0;
