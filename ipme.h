@@ -54,7 +54,6 @@ extern unsigned int ipme_fmt(char *s,struct ipme_entry *e);
 extern unsigned int ipme_fmt6(char *s,struct ipme_entry6 *e);
 extern char *ipme_ifname(unsigned int where);
 extern int ipme_catsource(stralloc *sa,int source,unsigned int where);
-extern int ipme_catwhy(stralloc *sa,struct ipme_entry *e);
 
 extern int ipme_loop(stralloc *reply,struct ip_address *partner,unsigned long port);
 extern char *ipme_report(void);

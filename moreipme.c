@@ -868,25 +868,6 @@ int ipme_catsource(stralloc *sa,int source,unsigned int where)
   return stralloc_catb(sa,strnum,fmt_ulong(strnum,(unsigned long) where));
 }
 
-/* the evidence, for people: "control/moreipme line 2", "interface eth0" */
-int ipme_catwhy(stralloc *sa,struct ipme_entry *e)
-{
-  char strnum[FMT_ULONG];
-  char x[IPME_FMT];
-
-  switch (e->source) {
-    case IPME_BUILTIN:
-      if (!stralloc_cats(sa,"built in ")) return 0;
-      return stralloc_catb(sa,x,ipme_fmt(x,e));
-    case IPME_IFACE:
-      if (!stralloc_cats(sa,"interface ")) return 0;
-      return stralloc_cats(sa,ipme_ifname(e->where));
-  }
-  if (!stralloc_cat(sa,&ipmedir)) return 0;
-  if (!stralloc_cats(sa,(e->source == IPME_MORE) ? "moreipme line " : "notipme line ")) return 0;
-  return stralloc_catb(sa,strnum,fmt_ulong(strnum,(unsigned long) e->where));
-}
-
 /*
 The loop guard, for qmail-remote's smtpcode(), which sees every reply.
 Behind NAT our own public address can lead back to our own qmail-smtpd:
