@@ -1,4 +1,4 @@
-#include "ipme.h"
+#include "moreipme.h"
 
 #include <sys/types.h>
 #include <sys/param.h>
@@ -15,57 +15,48 @@
 #include <sys/sockio.h>
 #endif
 #include "hassalen.h"
-#include "hasgetifaddrs.h"
-#ifdef HASGETIFADDRS
-#include <ifaddrs.h>
-#endif
+#include "ipalloc.h"
+#include "substdio.h"
+#include "subfd.h"
 #include "alloc.h"
 #include "byte.h"
+#include "case.h"
 #include "str.h"
 #include "fmt.h"
 #include "error.h"
 
-ipmelist ipme_me = {0};
-ipmelist ipme_not = {0};
-ipmelist6 ipme_me6 = {0};
-ipmelist6 ipme_not6 = {0};
-stralloc ipme_ifnames = {0};
-stralloc ipme_err = {0};
-static int ipmeok = 0;
-static stralloc ipmedir = {0};
-
 /*
-By hand: gen_allocdefs.h takes different arguments in qmail and
-notqmail. The old entries are copied as structs, not with byte_copy,
-which goes a byte at a time: a million lines are copied about once.
+What links ipme.o links at least substdio.a, stralloc.a, error.a, str.a,
+fs.a and case.a, but not always control.o, getln.a or open.a (the SPF
+patch's spfquery does not): hence open() and the line reader below.
 */
-static char *bigger(unsigned int a,unsigned int size,unsigned int *n)
+
+ipalloc ipme = {0}; /* as stock: the interface addresses */
+ipme_nets ipme_more = {0};
+ipme_nets ipme_not = {0};
+stralloc ipme_line = {0};
+static stralloc why = {0};
+static int loaded = 0;
+
+static int append(ipme_nets *l,struct ipme_net *n)
 {
-  *n = a ? a + a : 16;
-  if (*n <= a || *n > 0xffffffffU / size) { errno = error_nomem; return 0; }
-  return alloc(*n * size);
-}
+  struct ipme_net *x;
+  unsigned int a;
+  unsigned int i;
 
-/* as gen_allocdefs.h's GEN_ALLOC_append, with bigger() */
-#define IPME_APPEND(name,list,type) \
-static int name(list *l,type *e) \
-{ \
-  type *x; \
-  unsigned int i; \
-  unsigned int n; \
-  if (l->len == l->a) { \
-    if (!(x = (type *) bigger(l->a,(unsigned int) sizeof(*x),&n))) return 0; \
-    for (i = 0;i < l->len;++i) x[i] = l->e[i]; \
-    if (l->e) alloc_free((char *) l->e); \
-    l->e = x; \
-    l->a = n; \
-  } \
-  l->e[l->len++] = *e; \
-  return 1; \
+  if (l->len == l->a) {
+    a = l->a ? l->a + l->a : 16;
+    if (a <= l->a || a > 0xfffffffU / sizeof(*x)) return 0;
+    x = (struct ipme_net *) alloc(a * (unsigned int) sizeof(*x));
+    if (!x) return 0;
+    for (i = 0;i < l->len;++i) x[i] = l->n[i];
+    if (l->n) alloc_free((char *) l->n);
+    l->n = x;
+    l->a = a;
+  }
+  l->n[l->len++] = *n;
+  return 1;
 }
-
-IPME_APPEND(append,ipmelist,struct ipme_entry)
-IPME_APPEND(append6,ipmelist6,struct ipme_entry6)
 
 static unsigned long num(struct ip_address *ip)
 {
@@ -80,444 +71,244 @@ static unsigned long mask(unsigned int bits)
 }
 
 static int isdigit09(char c) { return (unsigned char) (c - '0') < 10; }
-static int isblankchar(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-static int hexval(char c)
+/* decimal, as ip_scan and 0.6 read it: 010 is ten; 0 if a non-digit */
+static int decimal(char *s,unsigned int len,unsigned long *u)
 {
-  if (isdigit09(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-/* 0.6 and ip_scan read 010 as ten; so do we, and say so through *flags */
-static char *decimal(char *s,unsigned int len,unsigned long max,unsigned long *u,unsigned char *flags)
-{
-  unsigned int i;
-
   *u = 0;
-  for (i = 0;i < len;++i) {
-    if (!isdigit09(s[i])) return "not a number";
-    if (*u <= max) *u = 10 * *u + (s[i] - '0');
+  if (!len) return 0;
+  for (;len;--len,++s) {
+    if (!isdigit09(*s)) return 0;
+    if (*u < 1000) *u = 10 * *u + (*s - '0');
   }
-  if (s[0] == '0' && len > 1) *flags |= IPME_ZEROS;
-  return 0;
+  return 1;
 }
 
-static char *dotted(char *s,unsigned int len,unsigned long *u,unsigned char *flags)
+static char *dotted(char *s,unsigned int len,unsigned long *u)
 {
+  unsigned long o;
   unsigned int i;
   unsigned int j;
-  unsigned int dots;
-  unsigned long o;
-  char *over;
+  int dots;
 
   *u = 0;
-  dots = 0;
-  over = 0;
-  for (i = 0;;i = j + 1) {
-    for (j = i;j < len && s[j] != '.';++j)
-      if (!isdigit09(s[j])) return "not an address";
-    if (j == i) return "empty octet";
-    decimal(s + i,j - i,255,&o,flags);
-    if (o > 255) over = "octet over 255";
+  for (i = 0,dots = 0;;i = j + 1,++dots) {
+    j = i + byte_chr(s + i,len - i,'.');
+    if (!decimal(s + i,j - i,&o)) return "not an address";
+    if (o > 255) return "octet over 255";
     *u = (*u << 8) | o;
     if (j == len) break;
-    ++dots;
   }
-  if (dots < 3) return "too few octets";
-  if (dots > 3) return "too many octets";
-  return over;
+  return (dots == 3) ? 0 : "not an address";
 }
 
-static char *masklen(char *s,unsigned int len,unsigned int *bits,unsigned char *flags)
+static char *masklen(char *s,unsigned int len,unsigned char *bits)
 {
   unsigned long m;
   unsigned int i;
-  char *why;
 
-  if (!len) return "missing mask";
-  for (i = 0;i < len;++i)
-    if (!isdigit09(s[i]) && s[i] != '.') return "bad mask";
-  if (byte_chr(s,len,'.') < len) {
-    if ((why = dotted(s,len,&m,flags))) return why;
-    for (*bits = 0;*bits < 32 && (m & (0x80000000UL >> *bits));++*bits) ;
-    if (m != mask(*bits)) return "mask not contiguous";
+  if (byte_chr(s,len,'.') == len) {
+    if (!decimal(s,len,&m) || m > 32) return "bad mask";
+    *bits = m;
     return 0;
   }
-  decimal(s,len,32,&m,flags);
-  if (m > 32) return "mask length over 32";
-  *bits = m;
+  if (dotted(s,len,&m)) return "bad mask";
+  for (i = 0;i < 32 && (m & (0x80000000UL >> i));++i) ;
+  if (m != mask(i)) return "bad mask";
+  *bits = i;
   return 0;
 }
 
-static char *parse4(struct ipme_entry *e,char *s,unsigned int len)
+/* hex digits, two colons or more, perhaps a dotted tail and /N: IPv6, which no daemon uses */
+static int isipv6(char *s,unsigned int len)
 {
-  unsigned int slash;
-  unsigned int bits;
-  unsigned long u;
-  char *why;
-
-  slash = byte_chr(s,len,'/');
-  if (!slash) return "missing address";
-  if ((why = dotted(s,slash,&u,&e->flags))) return why;
-  bits = 32;
-  if (slash < len)
-    if ((why = masklen(s + slash + 1,len - slash - 1,&bits,&e->flags))) return why;
-  e->bits = bits;
-  e->ip.d[0] = u >> 24; e->ip.d[1] = u >> 16; e->ip.d[2] = u >> 8; e->ip.d[3] = u;
-  return 0;
-}
-
-/* RFC 4291 2.2: up to 8 groups of 1 to 4 hex digits, one "::", a dotted quad last */
-static char *addr6(char *s,unsigned int len,unsigned char *ip)
-{
-  unsigned char g[16];
-  unsigned long u;
-  unsigned char flags;
-  unsigned int n;
-  unsigned int gap;
-  unsigned int i;
-  unsigned int j;
-  unsigned int k;
-  int x;
-
-  n = 0;
-  gap = 17;
-  i = 0;
-  if (len >= 2 && s[0] == ':' && s[1] == ':') { gap = 0; i = 2; }
-  else if (len && s[0] == ':') return "bad IPv6 address";
-  while (i < len) {
-    for (j = i;j < len && s[j] != ':';++j) ;
-    if (byte_chr(s + i,j - i,'.') < j - i) {
-      if (j < len || n > 12) return "bad IPv6 address";
-      flags = 0;
-      if (dotted(s + i,j - i,&u,&flags) || flags) return "bad IPv6 address";
-      g[n++] = u >> 24; g[n++] = u >> 16; g[n++] = u >> 8; g[n++] = u;
-      break;
-    }
-    if (j == i || j - i > 4 || n >= 16) return "bad IPv6 address";
-    for (u = 0,k = i;k < j;++k) {
-      if ((x = hexval(s[k])) < 0) return "bad IPv6 address";
-      u = 16 * u + x;
-    }
-    g[n++] = u >> 8; g[n++] = u;
-    if (j == len) break;
-    i = j + 1;
-    if (i < len && s[i] == ':') {
-      if (gap != 17) return "bad IPv6 address";
-      gap = n;
-      ++i;
-    }
-    else if (i == len) return "bad IPv6 address";
-  }
-  if (gap == 17 && n != 16) return "bad IPv6 address";
-  if (gap != 17 && n > 14) return "bad IPv6 address";
-  byte_zero((char *) ip,16);
-  if (gap == 17) gap = n;
-  byte_copy((char *) ip,gap,(char *) g);
-  byte_copy((char *) ip + 16 - (n - gap),n - gap,(char *) g + gap);
-  return 0;
-}
-
-static char *parse6(struct ipme_entry6 *e,char *s,unsigned int len)
-{
-  unsigned int slash;
   unsigned long bits;
-  char *why;
+  unsigned int slash;
+  unsigned int i;
+  int colons;
 
   slash = byte_chr(s,len,'/');
-  if ((why = addr6(s,slash,e->ip))) return why;
-  bits = 128;
-  if (slash < len) {
-    if (slash + 1 == len) return "missing prefix length";
-    if (decimal(s + slash + 1,len - slash - 1,128,&bits,&e->flags)) return "bad prefix length";
-    if (bits > 128) return "prefix length over 128";
-  }
-  e->bits = bits;
+  if (slash < len && !decimal(s + slash + 1,len - slash - 1,&bits)) return 0;
+  for (i = 0,colons = 0;i < slash;++i)
+    if (s[i] == ':') ++colons;
+    else if (!s[i] || !"0123456789abcdefABCDEF."[str_chr("0123456789abcdefABCDEF.",s[i])]) return 0;
+  return colons >= 2;
+}
+
+static char *entry(struct ipme_net *n,char *s,unsigned int len)
+{
+  unsigned int slash;
+  unsigned long u;
+  char *e;
+
+  if (byte_chr(s,len,':') < len) return "a port is not part of an entry";
+  slash = byte_chr(s,len,'/');
+  if ((e = dotted(s,slash,&u))) return e;
+  n->bits = 32;
+  if (slash < len)
+    if ((e = masklen(s + slash + 1,len - slash - 1,&n->bits))) return e;
+  n->ip.d[0] = u >> 24; n->ip.d[1] = u >> 16; n->ip.d[2] = u >> 8; n->ip.d[3] = u;
   return 0;
 }
 
-/* s is one entry, without white space or comment; 4 or 6 says which was filled in */
-int ipme_parse(struct ipme_entry *e,struct ipme_entry6 *e6,char *s,unsigned int len,char **why)
+/* 1: an entry in *n; 0: nothing for qmail (empty, comment, IPv6); -1: *why */
+int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **why)
 {
-  unsigned int colon;
-
-  if (byte_chr(s,len,'\0') < len) { *why = "NUL byte in line"; return 0; }
-  colon = byte_chr(s,len,':');
-  if (colon == len) {
-    byte_zero((char *) e,(unsigned int) sizeof(*e));
-    *why = parse4(e,s,len);
-    return *why ? 0 : 4;
-  }
-  if (byte_chr(s,colon,'.') < colon) { *why = "a port is not part of an entry"; return 0; }
-  byte_zero((char *) e6,(unsigned int) sizeof(*e6));
-  *why = parse6(e6,s,len);
-  return *why ? 0 : 6;
-}
-
-/* an error message cut short by a lack of memory is no message */
-static int nomem(void)
-{
-  ipme_err.len = 0;
-  return 0;
-}
-
-static unsigned int errshort; /* ipme_err without the line's text */
-
-static int fail(char *fn,unsigned long line,char *why,char *s,unsigned int len)
-{
-  char strnum[FMT_ULONG];
+  unsigned int raw;
+  unsigned int end;
   unsigned int i;
 
-  if (!stralloc_copys(&ipme_err,fn)) return nomem();
-  if (!stralloc_cats(&ipme_err," line ")) return nomem();
-  if (!stralloc_catb(&ipme_err,strnum,fmt_ulong(strnum,line))) return nomem();
-  if (!stralloc_cats(&ipme_err,": ")) return nomem();
-  if (!stralloc_cats(&ipme_err,why)) return nomem();
-  errshort = ipme_err.len;
-  if (!stralloc_cats(&ipme_err,": ")) return nomem();
-  for (i = 0;i < len && i < 80;++i)
-    if (!stralloc_append(&ipme_err,(s[i] < 32 || s[i] > 126) ? "?" : s + i)) return nomem();
-  if (len > 80) if (!stralloc_cats(&ipme_err,"...")) return nomem();
-  if (!stralloc_0(&ipme_err)) return nomem();
-  --ipme_err.len;
-  return -1;
+  raw = len;
+  while (len && blank(s[len - 1])) --len;
+  while (len && blank(*s)) { ++s; --len; }
+  if (!len || *s == '#') return 0;
+  *why = "line too long";
+  if (raw > IPME_LINEMAX + (s[len] == '\r')) return -1; /* and the \r of a CRLF file */
+  for (end = 0;end < len && !blank(s[end]);++end) ;
+  for (i = end;i < len && blank(s[i]);++i) ;
+  *why = "junk after entry";
+  if (i < len && s[i] != '#') return -1; /* 0.6 read "192.0.2.5 # mail host" */
+  if (isipv6(s,end)) return 0;
+  return (*why = entry(n,s,end)) ? -1 : 1;
 }
 
-static int failwhy(char *fn,char *why)
+/*
+The next line into ipme_line, less its \n: 1; 0: no more; -1: errno.
+A line is kept up to IPME_LINEMAX + 2 bytes: enough to see it is too long.
+*/
+static int readline(substdio *ss)
 {
-  errshort = 0;
-  if (!stralloc_copys(&ipme_err,"unable to read ")) return nomem();
-  if (!stralloc_cats(&ipme_err,fn)) return nomem();
-  if (!stralloc_cats(&ipme_err,": ")) return nomem();
-  if (!stralloc_cats(&ipme_err,why)) return nomem();
-  if (!stralloc_0(&ipme_err)) return nomem();
-  --ipme_err.len;
-  return -1;
+  char ch;
+  int r;
+
+  ipme_line.len = 0;
+  for (;;) {
+    r = substdio_get(ss,&ch,1);
+    if (r <= 0) return r ? -1 : ipme_line.len > 0;
+    if (ch == '\n') return 1;
+    if (ipme_line.len < IPME_LINEMAX + 2) ipme_line.s[ipme_line.len++] = ch;
+  }
+}
+
+/* why = the pieces, up to a null, and -1; 0 if out of memory */
+static int say(char **piece)
+{
+  why.len = 0;
+  for (;*piece;++piece) if (!stralloc_cats(&why,*piece)) break;
+  if (!*piece && stralloc_0(&why)) { --why.len; return -1; }
+  why.len = 0;
+  return 0;
+}
+
+static int fail(char *a,char *b,char *c,char *d,char *e)
+{
+  char *piece[6];
+
+  piece[0] = a; piece[1] = b; piece[2] = c; piece[3] = d; piece[4] = e; piece[5] = 0;
+  return say(piece);
 }
 
 /* errno first: stralloc may change it (notqmail's allocator does) */
-static int failread(char *fn)
+static int failsys(char *a,char *b)
 {
   int e;
 
   e = errno;
   if (e == error_nomem) return 0;
-  return failwhy(fn,error_str(e));
+  return fail(a,b,": ",error_str(e),"");
 }
 
-struct reader {
-  char *fn;
-  int source;
-  ipmelist *l;
-  ipmelist6 *l6;
-  unsigned long line;
-} ;
-
-static int onlyblanks(char *s,unsigned int len)
-{
-  while (len) if (!isblankchar(s[--len])) return 0;
-  return 1;
-}
-
-/* s is the whole line, as messages show it; its first xlen bytes are the entry */
-static int entry(struct reader *r,char *s,unsigned int len)
-{
-  struct ipme_entry e;
-  struct ipme_entry6 e6;
-  unsigned int xlen;
-  unsigned int hash;
-  char *why;
-
-  if (r->line == 1 && len >= 3 && byte_equal(s,3,"\357\273\277")) { s += 3; len -= 3; }
-  while (len && isblankchar(s[len - 1])) --len;
-  while (len && isblankchar(*s)) { ++s; --len; }
-  if (!len || *s == '#') return 1;
-  for (xlen = 0;xlen < len && !isblankchar(s[xlen]);++xlen) ;
-  if (xlen < len) { /* 0.6 read "192.0.2.5 # mail host" */
-    hash = xlen + byte_chr(s + xlen,len - xlen,'#');
-    if (hash == len || !onlyblanks(s + xlen,hash - xlen)) return fail(r->fn,r->line,"junk after entry",s,len);
-  }
-  switch (ipme_parse(&e,&e6,s,xlen,&why)) {
-    case 4:
-      if (r->source == IPME_MORE && e.bits < 8)
-        return fail(r->fn,r->line,"network shorter than /8 (most of the Internet would be me)",s,len);
-      e.source = r->source;
-      e.where = r->line;
-      return append(r->l,&e);
-    case 6:
-      e6.source = r->source;
-      e6.where = r->line;
-      return append6(r->l6,&e6);
-  }
-  return fail(r->fn,r->line,why,s,len);
-}
-
-static int iscomment(struct reader *r,char *s,unsigned int len)
-{
-  if (r->line == 1 && len >= 3 && byte_equal(s,3,"\357\273\277")) { s += 3; len -= 3; }
-  while (len && isblankchar(*s)) { ++s; --len; }
-  return len && *s == '#';
-}
-
-/*
-The usual line, "a.b.c.d" or "a.b.c.d/N" and a newline, in one pass:
-the length of the line with its newline, or 0 for entry() to read it.
-*/
-static unsigned int quick(struct reader *r,struct ipme_entry *e,char *s,unsigned int len)
-{
-  unsigned long u;
-  unsigned int bits;
-  unsigned int i;
-  unsigned int k;
-  unsigned int n;
-
-  e->flags = 0;
-  u = 0;
-  for (i = 0,k = 0;k < 4;++k) {
-    if (k) { if (i >= len || s[i] != '.') return 0; ++i; }
-    for (bits = 0,n = i;i < len && isdigit09(s[i]);++i) bits = 10 * bits + (s[i] - '0');
-    if (i == n || i - n > 3 || bits > 255) return 0;
-    if (s[n] == '0' && i - n > 1) e->flags = IPME_ZEROS;
-    u = (u << 8) | bits;
-  }
-  bits = 32;
-  if (i < len && s[i] == '/') {
-    for (bits = 0,n = ++i;i < len && isdigit09(s[i]);++i) bits = 10 * bits + (s[i] - '0');
-    if (i == n || i - n > 2 || bits > 32) return 0;
-    if (s[n] == '0' && i - n > 1) e->flags = IPME_ZEROS;
-    if (r->source == IPME_MORE && bits < 8) return 0;
-  }
-  if (i < len && s[i] == '\r') ++i;
-  if (i >= len || s[i] != '\n') return 0;
-  e->ip.d[0] = u >> 24; e->ip.d[1] = u >> 16; e->ip.d[2] = u >> 8; e->ip.d[3] = u;
-  e->bits = bits;
-  e->source = r->source;
-  e->where = r->line;
-  return i + 1;
-}
-
-/* IPME_LINEMAX bytes a line, and the \r of a CRLF file besides */
-static int toolong(char *ln,unsigned int lnlen,char *s,unsigned int len,int flagend)
-{
-  if (lnlen + len <= IPME_LINEMAX) return 0;
-  if (lnlen + len > IPME_LINEMAX + 1) return 1;
-  if (!flagend) return 0;
-  return (len ? s[len - 1] : ln[lnlen - 1]) != '\r';
-}
-
-/*
-One pass over the file in chunks. A line lies in buf, or if it crosses
-a chunk, in ln; a line longer than IPME_LINEMAX is an error, except a
-comment, which is skipped in bounded memory.
-*/
-static int readlines(struct reader *r,int fd)
-{
-  struct ipme_entry e;
-  char buf[4096];
-  char ln[IPME_LINEMAX + 1];
-  unsigned int lnlen;
-  unsigned int used;
-  unsigned int i;
-  unsigned int j;
-  int flagskip;
-  int n;
-  int x;
-
-  lnlen = 0;
-  flagskip = 0;
-  r->line = 1;
-  for (;;) {
-    n = read(fd,buf,sizeof(buf));
-    if (n == -1) { if (errno == error_intr) continue; return failread(r->fn); }
-    if (!n) break;
-    for (i = 0;i < (unsigned int) n;i = j + 1) {
-      if (!lnlen && !flagskip && (used = quick(r,&e,buf + i,n - i))) {
-        if (!append(r->l,&e)) return 0;
-        ++r->line;
-        j = i + used - 1;
-        continue;
-      }
-      j = i + byte_chr(buf + i,n - i,'\n');
-      if (flagskip) { if (j < (unsigned int) n) { flagskip = 0; ++r->line; } continue; }
-      if (toolong(ln,lnlen,buf + i,j - i,j < (unsigned int) n)) {
-        if (lnlen < IPME_LINEMAX) byte_copy(ln + lnlen,IPME_LINEMAX - lnlen,buf + i);
-        if (!iscomment(r,ln,IPME_LINEMAX)) return fail(r->fn,r->line,"line too long",ln,IPME_LINEMAX);
-        lnlen = 0;
-        if (j == (unsigned int) n) flagskip = 1; else ++r->line;
-        continue;
-      }
-      if (j == (unsigned int) n) { byte_copy(ln + lnlen,j - i,buf + i); lnlen += j - i; continue; }
-      if (lnlen) {
-        byte_copy(ln + lnlen,j - i,buf + i);
-        x = entry(r,ln,lnlen + (j - i));
-        lnlen = 0;
-      }
-      else x = entry(r,buf + i,j - i);
-      if (x != 1) return x;
-      ++r->line;
-    }
-  }
-  if (toolong(ln,lnlen,ln,0,1)) {
-    if (!iscomment(r,ln,IPME_LINEMAX)) return fail(r->fn,r->line,"line too long",ln,IPME_LINEMAX);
-    return 1;
-  }
-  if (lnlen) return entry(r,ln,lnlen);
-  return 1;
-}
-
-/* a dangling link is a mistake, not a missing file */
-static int missing(char *fn)
+/* 1: open; 2: no such file; 0 or -1: failed. A dangling link is a mistake. */
+static int openfile(char *fn,int *fd)
 {
   struct stat st;
 
-  if (lstat(fn,&st) == -1) return 1;
-  return failwhy(fn,"symbolic link to a file that does not exist");
+  *fd = open(fn,O_RDONLY | O_NONBLOCK);
+  if (*fd != -1) return 1;
+  if (errno != error_noent) return failsys("unable to read ",fn);
+  if (lstat(fn,&st) == -1) return 2;
+  return fail("unable to read ",fn,": ","symbolic link to a file that does not exist","");
 }
 
-int ipme_readfile(ipmelist *l,ipmelist6 *l6,char *fn,int source)
+static int readlines(substdio *ss,ipme_nets *l,char *fn,int flagmore)
 {
-  struct reader r;
-  int fd;
-  int x;
+  char strnum[FMT_ULONG];
+  struct ipme_net n;
+  unsigned long line;
+  char *reason;
+  int r;
 
-  fd = open(fn,O_RDONLY | O_NONBLOCK); /* open_read: not all that links ipme.o has open.a */
-  if (fd == -1) return (errno == error_noent) ? missing(fn) : failread(fn);
-  r.fn = fn;
-  r.source = source;
-  r.l = l;
-  r.l6 = l6;
-  x = readlines(&r,fd);
+  for (line = 1;(r = readline(ss)) == 1;++line) {
+    if (line == 1 && ipme_line.len >= 3 && byte_equal(ipme_line.s,3,"\357\273\277")) {
+      byte_copy(ipme_line.s,ipme_line.len - 3,ipme_line.s + 3);
+      ipme_line.len -= 3;
+    }
+    r = ipme_scan(&n,ipme_line.s,ipme_line.len,&reason);
+    if (r == 1 && flagmore && n.bits < 8) {
+      r = -1;
+      reason = "network shorter than /8 (most of the Internet would be me)";
+    }
+    if (r == -1) {
+      strnum[fmt_ulong(strnum,line)] = 0;
+      return fail(fn," line ",strnum,": ",reason);
+    }
+    n.line = line;
+    if (r == 1 && !append(l,&n)) return 0;
+  }
+  if (r == -1) return failsys("unable to read ",fn);
+  return 1;
+}
+
+/* missing: an empty list. 1, 0 (out of memory) or -1 (ipme_error()) */
+int ipme_readfile(ipme_nets *l,char *fn,int flagmore)
+{
+  char buf[4096];
+  substdio ss;
+  int fd;
+  int r;
+
+  if ((r = openfile(fn,&fd)) != 1) return (r == 2) ? 1 : r;
+  r = 0;
+  if (stralloc_ready(&ipme_line,IPME_LINEMAX + 2)) {
+    substdio_fdbuf(&ss,read,fd,buf,sizeof buf);
+    r = readlines(&ss,l,fn,flagmore);
+  }
   close(fd);
-  return x;
+  return r;
 }
 
 static stralloc ifbuf = {0};
 
-/* fills ifbuf with every interface record the kernel has */
+/*
+Every interface record into ifbuf. Linux says how much it needs; where
+the kernel does not, the buffer grows, but not without end.
+*/
 static int ifconf(int s)
 {
   struct ifconf ifc;
   unsigned int len;
+  unsigned int max;
 
-  len = 256;
+  len = 8192;
+  max = 1 << 22;
   ifc.ifc_buf = 0;
   ifc.ifc_len = 0;
-  /* Linux answers a null buffer with the size it needs; others may not */
-  if (ioctl(s,SIOCGIFCONF,&ifc) >= 0 && ifc.ifc_len > 0)
+  if (ioctl(s,SIOCGIFCONF,&ifc) >= 0 && ifc.ifc_len > 0) {
     len = ifc.ifc_len + sizeof(struct ifreq) + 65;
+    if (len < max / 2) max = len * 2 + max; else max = len * 2;
+  }
   for (;;) {
     if (!stralloc_ready(&ifbuf,len)) return 0;
     ifc.ifc_buf = ifbuf.s;
     ifc.ifc_len = len;
     if (ioctl(s,SIOCGIFCONF,&ifc) >= 0) { /* > is for System V */
-      /* a full buffer may have been cut short, silently */
+      /* what a stupid interface: a full buffer may have been cut short */
       if ((unsigned int) ifc.ifc_len + sizeof(struct ifreq) + 64 < len) { ifbuf.len = ifc.ifc_len; return 1; }
     }
     else if (errno != EINVAL) return -1;
-    if (len > 0x4000000) { errno = error_nomem; return 0; }
-    len *= 2;
+    if (len >= max) return -1;
+    len = (len > max / 2) ? max : len * 2;
   }
 }
 
@@ -541,29 +332,14 @@ static int isup(int s,struct ifreq *ifr)
   return (flags.ifr_flags & IFF_UP) != 0;
 }
 
-/* each name once, however many addresses it has */
-static int newifname(char *name,unsigned int len,unsigned int *where)
-{
-  *where = ipme_ifnames.len;
-  if (!stralloc_catb(&ipme_ifnames,name,byte_chr(name,len,'\0'))) return 0;
-  return stralloc_0(&ipme_ifnames);
-}
-
-static int addifaces(ipmelist *l,int s)
+static int eachiface(int s,int (*take)(struct ip_address *,char *))
 {
   struct ifreq r;
-  struct ipme_entry e;
-  struct sockaddr_in *sin;
+  struct ip_address ip;
+  char name[IFNAMSIZ + 1];
   char *x;
   unsigned int len;
-  unsigned int where;
-  int up;
 
-  up = 0;
-  where = 0xffffffffU;
-  byte_zero((char *) &e,(unsigned int) sizeof(e));
-  e.source = IPME_IFACE;
-  e.bits = 32;
   for (x = ifbuf.s;x < ifbuf.s + ifbuf.len;x += len) {
     /* a copy: records need not be aligned, and ioctls must not write over them */
     len = ifbuf.s + ifbuf.len - x;
@@ -571,531 +347,231 @@ static int addifaces(ipmelist *l,int s)
     byte_zero((char *) &r,(unsigned int) sizeof(r));
     byte_copy((char *) &r,len,x);
     len = recordlen(&r);
-    if (r.ifr_addr.sa_family != AF_INET) continue;
-    if (where == 0xffffffffU || str_diffn(ipme_ifnames.s + where,r.ifr_name,IFNAMSIZ)) {
-      if (!newifname(r.ifr_name,IFNAMSIZ,&where)) return 0;
-      up = isup(s,&r);
-    }
-    if (!up) continue;
-    sin = (struct sockaddr_in *) &r.ifr_addr;
-    byte_copy((char *) &e.ip,4,(char *) &sin->sin_addr);
-    e.where = where;
-    if (!append(l,&e)) return 0;
+    if (r.ifr_addr.sa_family != AF_INET || !isup(s,&r)) continue;
+    byte_copy((char *) &ip,4,(char *) &((struct sockaddr_in *) &r.ifr_addr)->sin_addr);
+    byte_copy(name,IFNAMSIZ,r.ifr_name);
+    name[IFNAMSIZ] = 0;
+    if (!take(&ip,name)) return 0;
   }
   return 1;
 }
 
-int ipme_ifaces(ipmelist *l)
+/* take() is told each address of each interface that is up */
+int ipme_ifaces(int (*take)(struct ip_address *ip,char *ifname))
 {
   int s;
   int r;
 
-  if ((s = socket(AF_INET,SOCK_STREAM,0)) == -1) return -1;
+  if ((s = socket(AF_INET,SOCK_STREAM,0)) == -1)
+    return failsys("unable to list the network interfaces","");
   r = ifconf(s);
-  if (r == 1) r = addifaces(l,s);
+  if (r == -1) r = failsys("unable to list the network interfaces","");
+  if (r == 1) r = eachiface(s,take);
   close(s);
   return r;
 }
 
-/* only the tools ask: this qmail has no IPv6 delivery */
-int ipme_ifaces6(ipmelist6 *l6)
+static int takeiface(struct ip_address *ip,char *ifname)
 {
-#ifdef HASGETIFADDRS
-  struct ifaddrs *ifa;
-  struct ifaddrs *i;
-  struct ipme_entry6 e;
-  unsigned int where;
-  int r;
+  struct ip_mx ix;
 
-  if (getifaddrs(&ifa) == -1) return -1;
-  r = 1;
-  where = 0xffffffffU;
-  for (i = ifa;i;i = i->ifa_next) {
-    if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET6) continue;
-    if (!(i->ifa_flags & IFF_UP)) continue;
-    byte_zero((char *) &e,(unsigned int) sizeof(e));
-    byte_copy((char *) e.ip,16,(char *) &((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr);
-    e.bits = 128;
-    e.source = IPME_IFACE;
-    if (where == 0xffffffffU || str_diff(ipme_ifnames.s + where,i->ifa_name))
-      if (!newifname(i->ifa_name,str_len(i->ifa_name),&where)) { r = 0; break; }
-    e.where = where;
-    if (!append6(l6,&e)) { r = 0; break; }
-  }
-  freeifaddrs(ifa);
-  return r;
-#else
-  (void) l6;
-  return 1;
-#endif
+  (void) ifname;
+  byte_zero((char *) &ix,(unsigned int) sizeof(ix));
+  ix.ip = *ip;
+  return ipalloc_append(&ipme,&ix);
 }
 
 static int builtin(char *ip,unsigned int bits)
 {
-  struct ipme_entry e;
+  struct ipme_net n;
 
-  byte_zero((char *) &e,(unsigned int) sizeof(e));
-  byte_copy((char *) &e.ip,4,ip);
-  e.bits = bits;
-  e.source = IPME_BUILTIN;
-  return append(&ipme_me,&e);
+  byte_zero((char *) &n,(unsigned int) sizeof(n));
+  byte_copy((char *) &n.ip,4,ip);
+  n.bits = bits;
+  return append(&ipme_more,&n);
 }
 
-static int builtin6(char *ip)
+static int readlist(ipme_nets *l,char *dir,char *base,int flagmore)
 {
-  struct ipme_entry6 e;
+  static stralloc fn = {0};
 
-  byte_zero((char *) &e,(unsigned int) sizeof(e));
-  byte_copy((char *) e.ip,16,ip);
-  e.bits = 128;
-  e.source = IPME_BUILTIN;
-  return append6(&ipme_me6,&e);
-}
-
-static stralloc fn = {0};
-
-static int readlist(ipmelist *l,ipmelist6 *l6,char *base,int source)
-{
-  if (!stralloc_copy(&fn,&ipmedir)) return 0;
+  if (!stralloc_copys(&fn,dir)) return 0;
   if (!stralloc_cats(&fn,base)) return 0;
   if (!stralloc_0(&fn)) return 0;
-  return ipme_readfile(l,l6,fn.s,source);
+  return ipme_readfile(l,fn.s,flagmore);
 }
 
-/* "dir/", "dir//" and "dir" give the same file names */
-static int setdir(char *dir)
-{
-  unsigned int len;
-
-  len = str_len(dir);
-  while (len > 1 && dir[len - 1] == '/') --len;
-  if (!stralloc_copyb(&ipmedir,dir,len)) return 0;
-  if (len == 1 && dir[0] == '/') return 1;
-  return stralloc_cats(&ipmedir,"/");
-}
-
-/* for the tools' -c: stat needs no read permission, as the daemons need none */
-int ipme_checkdir(char *dir)
-{
-  struct stat st;
-
-  ipme_err.len = 0;
-  if (stat(dir,&st) == -1) {
-    if (errno == error_noent) return failwhy(dir,"no such directory");
-    return failread(dir);
-  }
-  if (!S_ISDIR(st.st_mode)) return failwhy(dir,"not a directory");
-  return 1;
-}
-
+/* dir ends with a slash; 1, 0 (out of memory) or -1 (ipme_error()) */
 int ipme_load(char *dir)
 {
   int r;
 
-  ipmeok = 0;
-  ipme_me.len = 0;
+  loaded = 0;
+  why.len = 0;
+  ipme.len = 0;
+  ipme_more.len = 0;
   ipme_not.len = 0;
-  ipme_me6.len = 0;
-  ipme_not6.len = 0;
-  ipme_ifnames.len = 0;
-  ipme_err.len = 0;
-  if (!setdir(dir)) return 0;
   if (!builtin("\177\0\0\0",8)) return 0;
-  /* 0.0.0.0 is "this host" (RFC 1122, 3.2.1.3) */
-  if (!builtin("\0\0\0\0",32)) return 0;
-  if (!builtin6("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1")) return 0;
-  if (!builtin6("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0")) return 0;
-  if ((r = ipme_ifaces(&ipme_me)) != 1) return r;
-  if ((r = readlist(&ipme_me,&ipme_me6,"moreipme",IPME_MORE)) != 1) return r;
-  if ((r = readlist(&ipme_not,&ipme_not6,"notipme",IPME_NOT)) != 1) return r;
-  ipmeok = 1;
+  if (!builtin("\0\0\0\0",32)) return 0; /* "this host" (RFC 1122, 3.2.1.3) */
+  if ((r = ipme_ifaces(takeiface)) != 1) return r;
+  if ((r = readlist(&ipme_more,dir,"moreipme",1)) != 1) return r;
+  if ((r = readlist(&ipme_not,dir,"notipme",0)) != 1) return r;
+  loaded = 1;
   return 1;
 }
 
-static int ipmeinit = 1; /* what ipme_init answered */
-static int ipmetried = 0;
-
-/* once a process, failure too: qmail-smtpd gets here only for a box@[a.b.c.d] */
+/* not cached when it fails: the next call reads the files again */
 int ipme_init(void)
 {
-  if (ipmeok) return 1;
-  if (ipmetried) return ipmeinit;
-  ipmetried = 1;
-  ipmeinit = ipme_load("control");
-  return ipmeinit;
+  if (loaded) return 1;
+  return ipme_load("control/");
 }
 
-static struct ipme_entry *longest(ipmelist *l,unsigned long a)
+/* what made ipme_init or ipme_loop say no, without a period */
+char *ipme_error(void)
 {
-  struct ipme_entry *best;
+  if (!why.len) return "Out of memory";
+  return why.s;
+}
+
+struct ipme_net *ipme_longest(ipme_nets *l,struct ip_address *ip)
+{
+  struct ipme_net *best;
+  unsigned long a;
   unsigned int i;
 
+  a = num(ip);
   best = 0;
   for (i = 0;i < l->len;++i)
-    if (((a ^ num(&l->e[i].ip)) & mask(l->e[i].bits)) == 0)
-      if (!best || l->e[i].bits > best->bits)
-        best = l->e + i;
+    if (((a ^ num(&l->n[i].ip)) & mask(l->n[i].bits)) == 0)
+      if (!best || l->n[i].bits > best->bits)
+        best = l->n + i;
   return best;
 }
 
-struct ipme_entry *ipme_match(struct ip_address *ip)
+static int isiface(struct ip_address *ip)
 {
-  struct ipme_entry *me;
-  struct ipme_entry *not;
-
-  me = longest(&ipme_me,num(ip));
-  not = longest(&ipme_not,num(ip));
-  if (not && (!me || not->bits >= me->bits)) return not;
-  return me;
-}
-
-static int within6(unsigned char *ip,struct ipme_entry6 *e)
-{
-  unsigned int n;
-
-  n = e->bits / 8;
-  if (!byte_equal((char *) ip,n,(char *) e->ip)) return 0;
-  if (e->bits % 8 == 0) return 1;
-  return ((ip[n] ^ e->ip[n]) & (0xff00 >> (e->bits % 8))) == 0;
-}
-
-static struct ipme_entry6 *longest6(ipmelist6 *l,unsigned char *ip)
-{
-  struct ipme_entry6 *best;
   unsigned int i;
 
-  best = 0;
-  for (i = 0;i < l->len;++i)
-    if (within6(ip,l->e + i))
-      if (!best || l->e[i].bits > best->bits)
-        best = l->e + i;
-  return best;
+  for (i = 0;i < ipme.len;++i)
+    if (byte_equal((char *) &ipme.ix[i].ip,4,(char *) ip)) return 1;
+  return 0;
 }
 
-struct ipme_entry6 *ipme_match6(unsigned char *ip)
+/* the longest match decides; an interface address is a /32; notipme wins a tie */
+static int decide(struct ip_address *ip)
 {
-  struct ipme_entry6 *me;
-  struct ipme_entry6 *not;
+  struct ipme_net *me;
+  struct ipme_net *not;
+  unsigned int bits;
 
-  me = longest6(&ipme_me6,ip);
-  not = longest6(&ipme_not6,ip);
-  if (not && (!me || not->bits >= me->bits)) return not;
-  return me;
+  bits = 33;
+  if (!isiface(ip)) bits = (me = ipme_longest(&ipme_more,ip)) ? me->bits + 1 : 0;
+  not = ipme_longest(&ipme_not,ip);
+  if (not && not->bits + 1U >= bits) return 0;
+  return bits > 0;
 }
 
-static int unsure = 0; /* ipme_is could not tell, and nobody has said so yet */
+/* for our own callers: 1 me, 0 not me, -1 cannot tell (said once on fd 2) */
+int ipme_check(struct ip_address *ip)
+{
+  static int said = 0;
+  int r;
 
+  if ((r = ipme_init()) == 1) return decide(ip);
+  if (!said) {
+    said = 1;
+    substdio_puts(subfderr,"ipme: unable to tell which addresses are mine: ");
+    substdio_puts(subfderr,ipme_error());
+    substdio_putsflush(subfderr,"\n");
+  }
+  return -1;
+}
+
+/* stock's contract, for callers we have never seen: never "me" if unsure */
 int ipme_is(struct ip_address *ip)
 {
-  struct ipme_entry *m;
-
-  if (ipme_init() != 1) { unsure = 1; return -1; }
-  m = ipme_match(ip);
-  return m && m->source != IPME_NOT;
-}
-
-static unsigned int fmtbits(char *s,unsigned int len,unsigned int bits,unsigned int all)
-{
-  if (bits == all) return len;
-  if (s) s[len] = '/';
-  ++len;
-  return len + fmt_ulong(s ? s + len : 0,(unsigned long) bits);
-}
-
-unsigned int ipme_fmt(char *s,struct ipme_entry *e)
-{
-  return fmtbits(s,ip_fmt(s,&e->ip),e->bits,32);
-}
-
-static unsigned int fmthex(char *s,unsigned int u)
-{
-  char x[4];
-  unsigned int n;
-
-  n = 0;
-  do { x[n++] = "0123456789abcdef"[u & 15]; u >>= 4; } while (u);
-  if (s) for (u = 0;u < n;++u) s[u] = x[n - 1 - u];
-  return n;
-}
-
-/* RFC 5952: lower case, the longest run of two or more zero groups as "::" */
-unsigned int ipme_fmt6(char *s,struct ipme_entry6 *e)
-{
-  unsigned int g[8];
-  unsigned int best;
-  unsigned int bestlen;
-  unsigned int len;
-  unsigned int i;
-  unsigned int j;
-
-  for (i = 0;i < 8;++i) g[i] = (e->ip[2 * i] << 8) | e->ip[2 * i + 1];
-  best = 8; bestlen = 1;
-  for (i = 0;i < 8;i = j + 1) {
-    for (j = i;j < 8 && !g[j];++j) ;
-    if (j - i > bestlen) { best = i; bestlen = j - i; }
-  }
-  len = 0;
-  for (i = 0;i < 8;++i) {
-    if (i == best) {
-      if (s) { s[len] = ':'; s[len + 1] = ':'; }
-      len += 2;
-      i += bestlen - 1;
-      continue;
-    }
-    if (i && i != best + bestlen) { if (s) s[len] = ':'; ++len; }
-    len += fmthex(s ? s + len : 0,g[i]);
-  }
-  return fmtbits(s,len,e->bits,128);
-}
-
-char *ipme_ifname(unsigned int where)
-{
-  if (where >= ipme_ifnames.len) return "?";
-  return ipme_ifnames.s + where;
-}
-
-/* e.g. "builtin", "eth0", "control/moreipme:2" */
-int ipme_catsource(stralloc *sa,int source,unsigned int where)
-{
-  char strnum[FMT_ULONG];
-
-  switch (source) {
-    case IPME_BUILTIN: return stralloc_cats(sa,"builtin");
-    case IPME_IFACE: return stralloc_cats(sa,ipme_ifname(where));
-  }
-  if (!stralloc_cat(sa,&ipmedir)) return 0;
-  if (!stralloc_cats(sa,(source == IPME_MORE) ? "moreipme:" : "notipme:")) return 0;
-  return stralloc_catb(sa,strnum,fmt_ulong(strnum,(unsigned long) where));
+  return ipme_check(ip) == 1;
 }
 
 /*
 The loop guard, for qmail-remote's smtpcode(), which sees every reply.
-Behind NAT our own public address can lead back to our own qmail-smtpd:
-then the greeting and the reply to HELO or EHLO both start with the
-name our qmail-smtpd greets with (control/smtpgreeting's first word,
-else control/me). Seen on port 25 from an address notipme does not
-claim, that is a loop. A name is only a hint, so the caller defers.
+Behind NAT our public address may lead back to our own qmail-smtpd:
+then its greeting and the reply right after it, to HELO or EHLO, both
+start with the name it greets with (control/smtpgreeting's first word,
+else control/me). On port 25, unless notipme claims the address, that
+is a loop. A name is a hint: the caller defers, and a name we cannot
+read guards nothing.
 */
 
-static stralloc myname = {0}; /* empty: no guard */
-static int replies = 0;
-static int greeted = 0;
-static char *loopcode = 0; /* the code for ipme_report; 0: ipme_init's */
+static stralloc myname = {0};
 
-/* the length of the first word of s from *i on; *i moves to its start */
-static unsigned int firstword(char *s,unsigned int len,unsigned int *i)
+/*
+1: myname is the first word of fn's first line, a name the guard can
+trust (dotted, not localhost); 0: no such file, or no such name; -1: error
+*/
+static int ourname(char *fn)
 {
-  unsigned int j;
-
-  while (*i < len && (s[*i] == ' ' || s[*i] == '\t')) ++*i;
-  for (j = *i;j < len;++j)
-    if (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\n') break;
-  return j - *i;
-}
-
-/* as control_readline: the first line, less trailing blanks; 0 if no file */
-static int firstline(stralloc *sa,char *name)
-{
-  char buf[IPME_LINEMAX];
-  unsigned int len;
+  char buf[256];
+  substdio ss;
+  unsigned int i;
   int fd;
   int r;
 
-  fd = open(name,O_RDONLY | O_NONBLOCK);
-  if (fd == -1) return (errno == error_noent) ? 0 : -1;
-  len = 0;
-  while (len < sizeof buf) {
-    r = read(fd,buf + len,sizeof buf - len);
-    if (r == -1 && errno == error_intr) continue;
-    if (r == -1) { close(fd); return -1; }
-    if (r == 0) break;
-    len += r;
-    if (byte_chr(buf,len,'\n') < len) break;
-  }
+  if ((r = openfile(fn,&fd)) != 1) return (r == 2) ? 0 : -1;
+  substdio_fdbuf(&ss,read,fd,buf,sizeof buf);
+  r = stralloc_ready(&ipme_line,IPME_LINEMAX + 2) ? readline(&ss) : -1;
   close(fd);
-  len = byte_chr(buf,len,'\n');
-  while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\t')) --len;
-  if (!stralloc_copyb(sa,buf,len)) return -1;
-  return 1;
+  if (r == -1) return -1;
+  for (i = 0;i < ipme_line.len && blank(ipme_line.s[i]);++i) ;
+  myname.len = 0;
+  for (;i < ipme_line.len && !blank(ipme_line.s[i]);++i)
+    if (!stralloc_append(&myname,ipme_line.s + i)) return -1;
+  if (myname.len >= 9 && !case_diffb(myname.s,9,"localhost"))
+    if (myname.len == 9 || myname.s[9] == '.') return 0;
+  return byte_chr(myname.s,myname.len,'.') < myname.len;
 }
 
-static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
-
-static int samename(char *s,char *t,unsigned int len)
-{
-  while (len--) if (lower(*s++) != lower(*t++)) return 0;
-  return 1;
-}
-
-/* a name the guard can trust: dotted, not localhost */
-static int guardable(stralloc *sa)
+static int named(stralloc *reply,char *code)
 {
   unsigned int i;
-
-  if (sa->len >= 9 && samename(sa->s,"localhost",9))
-    if (sa->len == 9 || sa->s[9] == '.') return 0;
-  if (!sa->len || sa->s[0] == '.' || sa->s[sa->len - 1] == '.') return 0;
-  for (i = 1;i < sa->len;++i)
-    if (sa->s[i] == '.' && sa->s[i - 1] == '.') return 0;
-  return byte_chr(sa->s,sa->len,'.') < sa->len;
-}
-
-static int readmyname(void)
-{
-  unsigned int i;
-  unsigned int len;
+  char *s;
   int r;
 
-  r = firstline(&myname,"control/smtpgreeting");
-  if (r == 0) r = firstline(&myname,"control/me");
-  if (r == -1) {
-    if (!stralloc_copys(&ipme_err,"Unable to read control files.")) return nomem();
-    if (!stralloc_0(&ipme_err)) return nomem();
-    --ipme_err.len;
-    return -1;
-  }
-  if (r == 0) { myname.len = 0; return 1; }
-  i = 0;
-  len = firstword(myname.s,myname.len,&i);
-  byte_copy(myname.s,len,myname.s + i);
-  myname.len = len;
-  if (!guardable(&myname)) myname.len = 0;
-  return 1;
+  if ((r = ourname("control/smtpgreeting")) == 0) r = ourname("control/me");
+  s = reply->s;
+  if (r != 1 || reply->len < 4 || !byte_equal(s,3,code) || (s[3] != ' ' && s[3] != '-')) return 0;
+  for (i = 4;i < reply->len && blank(s[i]);++i) ;
+  if (reply->len - i < myname.len || case_diffb(s + i,myname.len,myname.s)) return 0;
+  i += myname.len;
+  return i == reply->len || blank(s[i]) || s[i] == '\n';
 }
 
-/* does reply start with code and then myname? */
-static int ownname(stralloc *reply,char *code)
-{
-  unsigned int i;
-
-  if (reply->len < 4 || !byte_equal(reply->s,3,code)) return 0;
-  if (reply->s[3] != ' ' && reply->s[3] != '-') return 0;
-  i = 4;
-  if (firstword(reply->s,reply->len,&i) != myname.len) return 0;
-  return samename(reply->s + i,myname.s,myname.len);
-}
-
-static int catsafe(stralloc *sa,stralloc *name)
-{
-  unsigned int i;
-
-  for (i = 0;i < name->len;++i)
-    if (!stralloc_append(sa,(name->s[i] < 33 || name->s[i] > 126) ? "?" : name->s + i)) return 0;
-  return 1;
-}
-
-static int loop(struct ip_address *partner)
-{
-  char x[IPFMT];
-  unsigned int len;
-
-  len = ip_fmt(x,partner);
-  if (!stralloc_copys(&ipme_err,"Connected to ")) return nomem();
-  if (!stralloc_catb(&ipme_err,x,len)) return nomem();
-  if (!stralloc_cats(&ipme_err," but it greeted me with my own name ")) return nomem();
-  if (!catsafe(&ipme_err,&myname)) return nomem();
-  if (!stralloc_cats(&ipme_err,": this is a mail loop. If ")) return nomem();
-  if (!stralloc_catb(&ipme_err,x,len)) return nomem();
-  if (!stralloc_cats(&ipme_err," is this host, add it to control/moreipme.")) return nomem();
-  if (!stralloc_0(&ipme_err)) return nomem();
-  --ipme_err.len;
-  return 1;
-}
-
-/* 1: the greeting and the next reply are ours, a loop; -1: cannot tell */
+/*
+1: a loop, said by ipme_error(); 0: go on. The first reply of every
+connection is its greeting, so greeted never outlives one connection.
+*/
 int ipme_loop(stralloc *reply,struct ip_address *partner,unsigned long port)
 {
-  struct ipme_entry *e;
+  static int greeted = 0; /* the reply before was a 220 with our name */
+  char x[IPFMT + 1];
+  char *piece[8];
+  int was;
 
-  loopcode = "(#4.3.0)";
-  if (port != 25 || ++replies > 2) return 0;
-  if (replies == 1) {
-    if (readmyname() != 1) return -1;
-    greeted = myname.len && ownname(reply,"220");
-    return 0;
-  }
-  if (!greeted || !ownname(reply,"250")) return 0;
-  e = ipme_match(partner);
-  if (e && e->source == IPME_NOT) return 0;
-  if (loop(partner) != 1) return -1;
-  loopcode = "(#4.4.6)";
-  return 1;
-}
-
-static char *errtext(void)
-{
-  if (ipme_err.len) return ipme_err.s;
-  if (ipmeinit == 0 || loopcode) return "Out of memory.";
-  return "System resources temporarily unavailable.";
-}
-
-static stralloc report = {0};
-
-/*
-A deferral may end up in a bounce to the sender, once the message is
-older than queuelifetime: it names the file and line, not their text.
-*/
-static int catreport(void)
-{
-  char *s;
-
-  s = errtext();
-  if (!stralloc_copys(&report,"Z")) return 0;
-  if (!loopcode && s == ipme_err.s && errshort && errshort < ipme_err.len) {
-    if (!stralloc_catb(&report,s,errshort)) return 0;
-    if (!stralloc_cats(&report,".")) return 0;
-  }
-  else if (!stralloc_cats(&report,s)) return 0;
-  if (!stralloc_cats(&report," ")) return 0;
-  if (!stralloc_cats(&report,loopcode ? loopcode : "(#4.3.0)")) return 0;
-  if (!stralloc_cats(&report,"\n")) return 0;
-  return stralloc_0(&report);
-}
-
-/* qmail-remote's report of what ipme_init or ipme_loop said: Z, text, code */
-char *ipme_report(void)
-{
-  if (!catreport()) return "ZOut of memory. (#4.3.0)\n";
-  return report.s;
-}
-
-static void puterr(char *s)
-{
-  unsigned int len;
-  int r;
-
-  len = str_len(s);
-  while (len) {
-    r = write(2,s,len);
-    if (r == -1 && errno == error_intr) continue;
-    if (r <= 0) return;
-    s += r;
-    len -= r;
-  }
-}
-
-/*
-For qmail-smtpd. ipme_unsure: did the last ipme_is fail to tell? Then
-addrparse() returns 0, and err_syntax(), its answer, asks
-ipme_unsure_log(), which says yes once: the client is told only that
-something is wrong here, and the reason goes to standard error, once a
-connection.
-*/
-int ipme_unsure(void)
-{
-  return unsure;
-}
-
-int ipme_unsure_log(void)
-{
-  static int said = 0;
-
-  if (!unsure) return 0;
-  unsure = 0;
-  if (said) return 1;
-  said = 1;
-  puterr("qmail-smtpd: unable to tell which addresses are mine: ");
-  puterr(errtext());
-  puterr("\n");
+  was = greeted;
+  greeted = 0;
+  if (port != 25) return 0;
+  if (reply->len >= 3 && byte_equal(reply->s,3,"220")) { greeted = named(reply,"220"); return 0; }
+  if (!was || !named(reply,"250")) return 0;
+  if (ipme_init() == 1 && !decide(partner) && ipme_longest(&ipme_not,partner)) return 0;
+  x[ip_fmt(x,partner)] = 0;
+  if (!stralloc_0(&myname)) return 1;
+  piece[0] = "Connected to "; piece[1] = x;
+  piece[2] = " but it greeted me with my own name "; piece[3] = myname.s;
+  piece[4] = ": a mail loop. If it is this host, add "; piece[5] = x;
+  piece[6] = " to control/moreipme; if another host has this name, add it to control/notipme"
+    " or give it a name of its own; if control/smtproutes sends mail there, fix the route";
+  piece[7] = 0;
+  say(piece);
   return 1;
 }
