@@ -9,7 +9,11 @@
 #                              for the next run (default $TMPDIR/moreipme-stacks,
 #                              /tmp without TMPDIR)
 #   make patches UPSTREAM=DIR  regenerate the committed patches
-#   make try TREE=DIR PREFIX=DIR [WORK=DIR]  try the patch on a copy of any qmail tree
+#   make try TREE=DIR PREFIX=DIR [WORK=DIR] [CONFCC=WORDS] [CONFLD=WORDS]
+#                              try the patch on a copy of any qmail tree;
+#                              CONFCC and CONFLD are added to the copy's conf-cc
+#                              and conf-ld, e.g. CONFCC='-I/opt/srs2/include'
+#                              CONFLD='-L/opt/srs2/lib' for sagredo's libsrs2
 #   make e2e UPSTREAM=DIR      the NAT mail loop, end to end (minutes)
 
 SHELL = /bin/sh
@@ -21,6 +25,8 @@ STACKS = $(if $(MIRRORS),$${TMPDIR:-/tmp}/moreipme-stacks)
 TREE =
 PREFIX =
 WORK =
+CONFCC =
+CONFLD =
 PATCHES = qmail-1.03-moreipme-0.6.patch netqmail-1.05-moreipme-0.6.patch \
 notqmail-1.09-moreipme-0.6.patch
 QLIB = tests/qlib/qlib.a
@@ -36,13 +42,13 @@ check: $(QLIB) tests/bin/ipmeprint tests/bin/ipmetest tests/bin/smtpsink stacks
 $(QLIB):
 	$(MAKE) -s -C tests/qlib CC='$(CC)' CFLAGS='$(CFLAGS)'
 
-tests/bin/ipmeprint: ipmeprint.c moreipme.c ipme.h trygetifaddrs.c $(QLIB)
+tests/bin/ipmeprint: moreipmeprint.c ipmetool.c ipmetool.h moreipme.c moreipme.h $(QLIB)
 	mkdir -p tests/bin
-	$(CC) $(CFLAGS) -Itests/qlib -o $@ ipmeprint.c moreipme.c $(QLIB)
+	$(CC) $(CFLAGS) -Itests/qlib -o $@ moreipmeprint.c ipmetool.c moreipme.c $(QLIB)
 
-tests/bin/ipmetest: ipmetest.c moreipme.c ipme.h trygetifaddrs.c $(QLIB)
+tests/bin/ipmetest: ipmetest.c ipmetool.c ipmetool.h moreipme.c moreipme.h $(QLIB)
 	mkdir -p tests/bin
-	$(CC) $(CFLAGS) -Itests/qlib -o $@ ipmetest.c moreipme.c $(QLIB)
+	$(CC) $(CFLAGS) -Itests/qlib -o $@ ipmetest.c ipmetool.c moreipme.c $(QLIB)
 
 tests/bin/smtpsink: tests/tools/smtpsink.c
 	mkdir -p tests/bin
@@ -64,14 +70,15 @@ patches:
 	mv $$t-moreipme-0.6.patch.new $$t-moreipme-0.6.patch || exit 111; done
 	for x in qmail-1.03-jms1-7.10:jms1 sagredo-302f308:sagredo; do \
 	n=$${x%%:*} t="$(STACKS)"/$${x#*:}; \
+	if test -z "$(STACKS)"; then echo "patches: no STACKS: $$n-moreipme-0.6.patch left as it is"; continue; fi; \
 	if test ! -d "$$t"; then echo "patches: no $$t: $$n-moreipme-0.6.patch left as it is"; continue; fi; \
 	if test ! -d hunks/$$n; then continue; fi; \
 	tools/mkpatch $$n "$$t" > $$n-moreipme-0.6.patch.new && \
 	mv $$n-moreipme-0.6.patch.new $$n-moreipme-0.6.patch || exit 111; done
 
 try:
-	@test -n '$(TREE)' -a -n '$(PREFIX)' || { echo 'usage: make try TREE=DIR PREFIX=DIR [WORK=DIR]' >&2; exit 100; }
-	tools/try '$(TREE)' '$(PREFIX)' $(WORK:%='%')
+	@test -n '$(TREE)' -a -n '$(PREFIX)' || { echo "usage: make try TREE=DIR PREFIX=DIR [WORK=DIR] [CONFCC='-I DIR'] [CONFLD='-L DIR']" >&2; exit 100; }
+	tools/try -c '$(CONFCC)' -l '$(CONFLD)' '$(TREE)' '$(PREFIX)' $(WORK:%='%')
 
 clean:
 	$(MAKE) -s -C tests/qlib clean

@@ -1,115 +1,97 @@
-#include "ipme.h"
-
-#include <unistd.h>
+#include "ipmetool.h"
 #include "substdio.h"
 #include "subfd.h"
 #include "stralloc.h"
 #include "strerr.h"
-#include "alloc.h"
 #include "str.h"
-#include "auto_qmail.h"
 
 #define FATAL "ipmetest: fatal: "
+#define WARNING "ipmetest: warning: "
 
 static void die_usage(void) { strerr_die1x(100,"ipmetest: usage: ipmetest [ -c controldir ] address ..."); }
-static void die_nomem(void) { strerr_die2x(111,FATAL,"out of memory"); }
 static void die_write(void) { strerr_die2sys(111,FATAL,"unable to write output: "); }
 
-struct question {
-  int family; /* 4 or 6 */
-  struct ipme_entry e;
-  struct ipme_entry6 e6;
-} ;
-
 static stralloc out = {0};
-static struct question *questions;
 
-static void cat(char *s) { if (!stralloc_cats(&out,s)) die_nomem(); }
+static void cats(char *s) { if (!stralloc_cats(&out,s)) tool_nomem(); }
 
-static void scan(char *s,struct question *q)
+/* 1: an IPv4 address, in n->ip; 0: IPv6 (written as IPv6: not checked further) */
+static int scan(char *s,struct ipme_net *n)
 {
+  unsigned int len;
+  unsigned int i;
   char *why;
-
-  q->family = ipme_parse(&q->e,&q->e6,s,str_len(s),&why);
-  if (!q->family) strerr_die5x(100,FATAL,"bad address ",s,": ",why);
-  if (s[str_chr(s,'/')]) strerr_die4x(100,FATAL,"bad address ",s,": a network, not an address");
-}
-
-static void load(char *dir)
-{
   int r;
 
-  if (!dir) {
-    if (chdir(auto_qmail) == -1) strerr_die4sys(111,FATAL,"unable to chdir to ",auto_qmail,": ");
-    dir = "control";
+  len = str_len(s);
+  for (i = 0;i < len;++i)
+    if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '#') break;
+  why = "not an address";
+  r = (len && i == len) ? ipme_scan(n,s,len,&why) : -1;
+  if (r == -1) strerr_die5x(100,FATAL,"bad address ",s,": ",why);
+  if (s[str_chr(s,'/')]) strerr_die4x(100,FATAL,"bad address ",s,": a network, not an address");
+  return r;
+}
+
+static void says(char *what,ipme_nets *l,struct ipme_net *n)
+{
+  cats(what);
+  tool_catentry(&out,n);
+  cats(", ");
+  tool_catsource(&out,l,n);
+  cats(")\n");
+}
+
+/* as moreipme.c decides: an interface address is a /32; notipme wins a tie */
+static void answer4(struct ip_address *ip)
+{
+  struct ipme_net *me;
+  struct ipme_net *not;
+  ipme_nets *l;
+  unsigned int bits;
+
+  l = &tool_ifaces;
+  bits = 33;
+  if (!(me = ipme_longest(l,ip))) {
+    l = &ipme_more;
+    me = ipme_longest(l,ip);
+    bits = me ? me->bits + 1 : 0;
   }
-  else if (ipme_checkdir(dir) == -1) strerr_die2x(111,FATAL,ipme_err.s);
-  r = ipme_load(dir);
-  if (r == 0) die_nomem();
-  if (r == -1 && ipme_err.len) strerr_die2x(111,FATAL,ipme_err.s);
-  if (r == -1) strerr_die2sys(111,FATAL,"unable to list network interfaces: ");
+  not = ipme_longest(&ipme_not,ip);
+  if (not && not->bits + 1U >= bits) says(": not me (notipme ",&ipme_not,not);
+  else if (me) says(": me (ipme ",l,me);
+  else cats(": not me (no entry matches)\n");
 }
 
-static void says(int source,unsigned int where)
+static void answer(char *s)
 {
-  cat(", ");
-  if (!ipme_catsource(&out,source,where)) die_nomem();
-  cat(")\n");
-}
+  struct ipme_net n;
 
-static void answer4(struct ipme_entry *e)
-{
-  char x[IPME_FMT];
-
-  if (!e) { cat(": not me (no entry matches)\n"); return; }
-  cat((e->source == IPME_NOT) ? ": not me (notipme " : ": me (ipme ");
-  if (!stralloc_catb(&out,x,ipme_fmt(x,e))) die_nomem();
-  says(e->source,e->where);
-}
-
-static void answer6(struct ipme_entry6 *e)
-{
-  char x[IPME_FMT6];
-
-  if (!e) { cat(": not me (no entry matches)\n"); return; }
-  cat((e->source == IPME_NOT) ? ": not me (notipme " : ": me (ipme ");
-  if (!stralloc_catb(&out,x,ipme_fmt6(x,e))) die_nomem();
-  says(e->source,e->where);
-}
-
-static void answer(char *s,struct question *q)
-{
   out.len = 0;
-  cat(s);
-  if (q->family == 4) answer4(ipme_match(&q->e.ip));
-  else answer6(ipme_match6(q->e6.ip));
+  cats(s);
+  if (scan(s,&n)) answer4(&n.ip);
+  else cats(": not me (IPv6: this qmail delivers over IPv4 only)\n");
   if (substdio_put(subfdout,out.s,out.len) == -1) die_write();
 }
 
 int main(int argc,char **argv)
 {
+  struct ipme_net n;
   char *dir;
-  int flag6;
   int i;
 
+  tool_fatal = FATAL;
+  tool_warning = WARNING;
   dir = 0;
   for (++argv,--argc;argc && argv[0][0] == '-';++argv,--argc) {
     if (str_equal(argv[0],"--")) { ++argv; --argc; break; }
-    if (str_equal(argv[0],"-c") && argc > 1) { dir = argv[1]; ++argv; --argc; }
+    if (str_equal(argv[0],"-c") && argc > 1 && argv[1][0]) { dir = argv[1]; ++argv; --argc; }
     else die_usage();
   }
   if (argc < 1) die_usage();
-  questions = (struct question *) alloc((unsigned int) argc * (unsigned int) sizeof(*questions));
-  if (!questions) die_nomem();
-  flag6 = 0;
-  for (i = 0;i < argc;++i) {
-    scan(argv[i],questions + i);
-    if (questions[i].family == 6) flag6 = 1;
-  }
-  load(dir);
-  if (flag6)
-    if (ipme_ifaces6(&ipme_me6) != 1) strerr_die2sys(111,FATAL,"unable to list IPv6 interface addresses: ");
-  for (i = 0;i < argc;++i) answer(argv[i],questions + i);
+  for (i = 0;i < argc;++i) scan(argv[i],&n); /* every address is checked before any is answered */
+  tool_load(dir);
+  for (i = 0;i < argc;++i) answer(argv[i]);
   if (substdio_flush(subfdout) == -1) die_write();
   return 0;
 }

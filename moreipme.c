@@ -38,7 +38,7 @@ stralloc ipme_line = {0};
 static stralloc why = {0};
 static int loaded = 0;
 
-static int append(ipme_nets *l,struct ipme_net *n)
+int ipme_append(ipme_nets *l,struct ipme_net *n)
 {
   struct ipme_net *x;
   unsigned int a;
@@ -120,19 +120,21 @@ static char *masklen(char *s,unsigned int len,unsigned char *bits)
   return 0;
 }
 
-/* hex digits, two colons or more, perhaps a dotted tail and /N: IPv6, which no daemon uses */
+/* hex digits and two colons or more, perhaps a dotted tail and /N: IPv6, which no daemon uses */
 static int isipv6(char *s,unsigned int len)
 {
   unsigned long bits;
   unsigned int slash;
   unsigned int i;
   int colons;
+  int dots;
 
   slash = byte_chr(s,len,'/');
   if (slash < len && !decimal(s + slash + 1,len - slash - 1,&bits)) return 0;
-  for (i = 0,colons = 0;i < slash;++i)
-    if (s[i] == ':') ++colons;
-    else if (!s[i] || !"0123456789abcdefABCDEF."[str_chr("0123456789abcdefABCDEF.",s[i])]) return 0;
+  for (i = 0,colons = 0,dots = 0;i < slash;++i)
+    if (s[i] == ':') { if (dots) return 0; ++colons; }
+    else if (s[i] == '.') ++dots;
+    else if (!s[i] || !"0123456789abcdefABCDEF"[str_chr("0123456789abcdefABCDEF",s[i])]) return 0;
   return colons >= 2;
 }
 
@@ -142,7 +144,8 @@ static char *entry(struct ipme_net *n,char *s,unsigned int len)
   unsigned long u;
   char *e;
 
-  if (byte_chr(s,len,':') < len) return "a port is not part of an entry";
+  if (byte_chr(s,len,':') < len)
+    return (byte_chr(s,len,'.') < byte_chr(s,len,':')) ? "a port is not part of an entry" : "bad IPv6 address";
   slash = byte_chr(s,len,'/');
   if ((e = dotted(s,slash,&u))) return e;
   n->bits = 32;
@@ -152,19 +155,21 @@ static char *entry(struct ipme_net *n,char *s,unsigned int len)
   return 0;
 }
 
+static int iscomment(char *s,unsigned int len)
+{
+  while (len && blank(*s)) { ++s; --len; }
+  return len && *s == '#';
+}
+
 /* 1: an entry in *n; 0: nothing for qmail (empty, comment, IPv6); -1: *why */
 int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **why)
 {
-  unsigned int raw;
   unsigned int end;
   unsigned int i;
 
-  raw = len;
   while (len && blank(s[len - 1])) --len;
   while (len && blank(*s)) { ++s; --len; }
   if (!len || *s == '#') return 0;
-  *why = "line too long";
-  if (raw > IPME_LINEMAX + (s[len] == '\r')) return -1; /* and the \r of a CRLF file */
   for (end = 0;end < len && !blank(s[end]);++end) ;
   for (i = end;i < len && blank(s[i]);++i) ;
   *why = "junk after entry";
@@ -174,39 +179,45 @@ int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **why)
 }
 
 /*
-The next line into ipme_line, less its \n: 1; 0: no more; -1: errno.
-A line is kept up to IPME_LINEMAX + 2 bytes: enough to see it is too long.
+The next line into ipme_line, less its \n and a BOM that starts the
+file: 1; 0: no more; -1: errno. *toolong: it has more than IPME_LINEMAX
+bytes, the \r of a CRLF line aside; ipme_line keeps the first ones, the
+rest of a comment is skipped, the rest of any other line left unread.
 */
-static int readline(substdio *ss)
+static int readline(substdio *ss,int flagfirst,int *toolong)
 {
+  unsigned int n;
   char ch;
+  int cr;
   int r;
 
   ipme_line.len = 0;
-  for (;;) {
-    r = substdio_get(ss,&ch,1);
-    if (r <= 0) return r ? -1 : ipme_line.len > 0;
+  *toolong = 0;
+  for (n = 0,cr = 0;;++n) {
+    if ((r = substdio_get(ss,&ch,1)) <= 0) return r ? -1 : n > 0;
     if (ch == '\n') return 1;
-    if (ipme_line.len < IPME_LINEMAX + 2) ipme_line.s[ipme_line.len++] = ch;
+    if (ipme_line.len < IPME_LINEMAX) ipme_line.s[ipme_line.len++] = ch;
+    else if (ch == '\r' && !cr) cr = 1;
+    else if (!*toolong) {
+      *toolong = 1;
+      if (!iscomment(ipme_line.s,ipme_line.len)) return 1;
+    }
+    if (flagfirst && n == 2 && byte_equal(ipme_line.s,3,"\357\273\277")) ipme_line.len = 0;
   }
 }
 
-/* why = the pieces, up to a null, and -1; 0 if out of memory */
-static int say(char **piece)
-{
-  why.len = 0;
-  for (;*piece;++piece) if (!stralloc_cats(&why,*piece)) break;
-  if (!*piece && stralloc_0(&why)) { --why.len; return -1; }
-  why.len = 0;
-  return 0;
-}
-
+/* why = a b c d e, and -1; 0 if out of memory */
 static int fail(char *a,char *b,char *c,char *d,char *e)
 {
-  char *piece[6];
+  char *piece[5];
+  int i;
 
-  piece[0] = a; piece[1] = b; piece[2] = c; piece[3] = d; piece[4] = e; piece[5] = 0;
-  return say(piece);
+  piece[0] = a; piece[1] = b; piece[2] = c; piece[3] = d; piece[4] = e;
+  why.len = 0;
+  for (i = 0;i < 5;++i) if (!stralloc_cats(&why,piece[i])) break;
+  if (i == 5 && stralloc_0(&why)) { --why.len; return -1; }
+  why.len = 0;
+  return 0;
 }
 
 /* errno first: stralloc may change it (notqmail's allocator does) */
@@ -237,14 +248,15 @@ static int readlines(substdio *ss,ipme_nets *l,char *fn,int flagmore)
   struct ipme_net n;
   unsigned long line;
   char *reason;
+  int toolong;
   int r;
 
-  for (line = 1;(r = readline(ss)) == 1;++line) {
-    if (line == 1 && ipme_line.len >= 3 && byte_equal(ipme_line.s,3,"\357\273\277")) {
-      byte_copy(ipme_line.s,ipme_line.len - 3,ipme_line.s + 3);
-      ipme_line.len -= 3;
-    }
+  for (line = 1;(r = readline(ss,line == 1,&toolong)) == 1;++line) {
     r = ipme_scan(&n,ipme_line.s,ipme_line.len,&reason);
+    if (toolong && !iscomment(ipme_line.s,ipme_line.len)) {
+      r = -1;
+      reason = "line too long";
+    }
     if (r == 1 && flagmore && n.bits < 8) {
       r = -1;
       reason = "network shorter than /8 (most of the Internet would be me)";
@@ -254,7 +266,7 @@ static int readlines(substdio *ss,ipme_nets *l,char *fn,int flagmore)
       return fail(fn," line ",strnum,": ",reason);
     }
     n.line = line;
-    if (r == 1 && !append(l,&n)) return 0;
+    if (r == 1 && !ipme_append(l,&n)) return 0;
   }
   if (r == -1) return failsys("unable to read ",fn);
   return 1;
@@ -270,7 +282,7 @@ int ipme_readfile(ipme_nets *l,char *fn,int flagmore)
 
   if ((r = openfile(fn,&fd)) != 1) return (r == 2) ? 1 : r;
   r = 0;
-  if (stralloc_ready(&ipme_line,IPME_LINEMAX + 2)) {
+  if (stralloc_ready(&ipme_line,IPME_LINEMAX)) {
     substdio_fdbuf(&ss,read,fd,buf,sizeof buf);
     r = readlines(&ss,l,fn,flagmore);
   }
@@ -307,7 +319,7 @@ static int ifconf(int s)
       if ((unsigned int) ifc.ifc_len + sizeof(struct ifreq) + 64 < len) { ifbuf.len = ifc.ifc_len; return 1; }
     }
     else if (errno != EINVAL) return -1;
-    if (len >= max) return -1;
+    if (len >= max) { errno = EINVAL; return -1; }
     len = (len > max / 2) ? max : len * 2;
   }
 }
@@ -388,16 +400,14 @@ static int builtin(char *ip,unsigned int bits)
   byte_zero((char *) &n,(unsigned int) sizeof(n));
   byte_copy((char *) &n.ip,4,ip);
   n.bits = bits;
-  return append(&ipme_more,&n);
+  return ipme_append(&ipme_more,&n);
 }
 
 static int readlist(ipme_nets *l,char *dir,char *base,int flagmore)
 {
   static stralloc fn = {0};
 
-  if (!stralloc_copys(&fn,dir)) return 0;
-  if (!stralloc_cats(&fn,base)) return 0;
-  if (!stralloc_0(&fn)) return 0;
+  if (!stralloc_copys(&fn,dir) || !stralloc_cats(&fn,base) || !stralloc_0(&fn)) return 0;
   return ipme_readfile(l,fn.s,flagmore);
 }
 
@@ -472,13 +482,11 @@ static int decide(struct ip_address *ip)
   return bits > 0;
 }
 
-/* for our own callers: 1 me, 0 not me, -1 cannot tell (said once on fd 2) */
-int ipme_check(struct ip_address *ip)
+/* once a process, on fd 2: the callers we have never seen get no other word */
+static int unsure(void)
 {
   static int said = 0;
-  int r;
 
-  if ((r = ipme_init()) == 1) return decide(ip);
   if (!said) {
     said = 1;
     substdio_puts(subfderr,"ipme: unable to tell which addresses are mine: ");
@@ -486,6 +494,13 @@ int ipme_check(struct ip_address *ip)
     substdio_putsflush(subfderr,"\n");
   }
   return -1;
+}
+
+/* for our own callers: 1 me, 0 not me, -1 cannot tell */
+int ipme_check(struct ip_address *ip)
+{
+  if (ipme_init() != 1) return unsure();
+  return decide(ip);
 }
 
 /* stock's contract, for callers we have never seen: never "me" if unsure */
@@ -508,25 +523,23 @@ static stralloc myname = {0};
 
 /*
 1: myname is the first word of fn's first line, a name the guard can
-trust (dotted, not localhost); 0: no such file, or no such name; -1: error
+trust (dotted, not localhost); 0: it is not; 2: no such file; -1: error
 */
 static int ourname(char *fn)
 {
   char buf[256];
-  substdio ss;
   unsigned int i;
+  unsigned int j;
   int fd;
   int r;
 
-  if ((r = openfile(fn,&fd)) != 1) return (r == 2) ? 0 : -1;
-  substdio_fdbuf(&ss,read,fd,buf,sizeof buf);
-  r = stralloc_ready(&ipme_line,IPME_LINEMAX + 2) ? readline(&ss) : -1;
+  if ((r = openfile(fn,&fd)) != 1) return (r == 2) ? 2 : -1;
+  r = read(fd,buf,sizeof buf); /* the first word is in it */
   close(fd);
   if (r == -1) return -1;
-  for (i = 0;i < ipme_line.len && blank(ipme_line.s[i]);++i) ;
-  myname.len = 0;
-  for (;i < ipme_line.len && !blank(ipme_line.s[i]);++i)
-    if (!stralloc_append(&myname,ipme_line.s + i)) return -1;
+  for (i = 0;i < (unsigned int) r && blank(buf[i]);++i) ;
+  for (j = i;j < (unsigned int) r && !blank(buf[j]) && buf[j] != '\n';++j) ;
+  if (!stralloc_copyb(&myname,buf + i,j - i)) return -1;
   if (myname.len >= 9 && !case_diffb(myname.s,9,"localhost"))
     if (myname.len == 9 || myname.s[9] == '.') return 0;
   return byte_chr(myname.s,myname.len,'.') < myname.len;
@@ -538,7 +551,7 @@ static int named(stralloc *reply,char *code)
   char *s;
   int r;
 
-  if ((r = ourname("control/smtpgreeting")) == 0) r = ourname("control/me");
+  if ((r = ourname("control/smtpgreeting")) == 2) r = ourname("control/me");
   s = reply->s;
   if (r != 1 || reply->len < 4 || !byte_equal(s,3,code) || (s[3] != ' ' && s[3] != '-')) return 0;
   for (i = 4;i < reply->len && blank(s[i]);++i) ;
@@ -555,23 +568,21 @@ int ipme_loop(stralloc *reply,struct ip_address *partner,unsigned long port)
 {
   static int greeted = 0; /* the reply before was a 220 with our name */
   char x[IPFMT + 1];
-  char *piece[8];
   int was;
+  int is220;
 
   was = greeted;
   greeted = 0;
-  if (port != 25) return 0;
-  if (reply->len >= 3 && byte_equal(reply->s,3,"220")) { greeted = named(reply,"220"); return 0; }
-  if (!was || !named(reply,"250")) return 0;
+  is220 = reply->len >= 3 && byte_equal(reply->s,3,"220");
+  if (port != 25 || (!is220 && !was)) return 0;
+  if (!named(reply,is220 ? "220" : "250")) return 0;
+  if (is220) { greeted = 1; return 0; }
   if (ipme_init() == 1 && !decide(partner) && ipme_longest(&ipme_not,partner)) return 0;
   x[ip_fmt(x,partner)] = 0;
-  if (!stralloc_0(&myname)) return 1;
-  piece[0] = "Connected to "; piece[1] = x;
-  piece[2] = " but it greeted me with my own name "; piece[3] = myname.s;
-  piece[4] = ": a mail loop. If it is this host, add "; piece[5] = x;
-  piece[6] = " to control/moreipme; if another host has this name, add it to control/notipme"
-    " or give it a name of its own; if control/smtproutes sends mail there, fix the route";
-  piece[7] = 0;
-  say(piece);
+  if (stralloc_0(&myname))
+    fail("Connected to ",x," but it greeted me with my own name ",myname.s,
+      ": a mail loop. If that address is this host, add it to control/moreipme;"
+      " if another host has this name, add its address to control/notipme or give it a name of its own;"
+      " if control/smtproutes sends mail there, fix the route");
   return 1;
 }

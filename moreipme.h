@@ -5,7 +5,7 @@
 #include "ip.h"
 #include "stralloc.h"
 
-#define IPME_LINEMAX 1024
+#define IPME_LINEMAX 1024 /* bytes a line, less its \n (and a CRLF's \r); ipme_line keeps as many */
 
 struct ipme_net {
   struct ip_address ip; /* as written; the mask is applied when matching */
@@ -24,6 +24,7 @@ extern int ipme_check(struct ip_address *ip);
 extern char *ipme_error(void);
 extern int ipme_loop(stralloc *reply,struct ip_address *partner,unsigned long port);
 
+extern int ipme_append(ipme_nets *l,struct ipme_net *n);
 extern int ipme_ifaces(int (*take)(struct ip_address *ip,char *ifname));
 extern int ipme_readfile(ipme_nets *l,char *fn,int flagmore);
 extern int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **why);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Interface detection (ipme_ifaces through ipmeprint) in a private network
+# Interface detection (ipme_ifaces through ipmeprint and ipmetest) in a private network
 # namespace with known addresses: several unlabelled addresses on one
 # interface, a labelled one, a down interface, and more addresses than
 # stock qmail's fixed buffer holds. Needs root and unshare -n.
@@ -49,13 +49,14 @@ is "$("$bin/ipmetest" -c "$d/c" 198.51.100.4 203.0.113.1)" "198.51.100.4: me (ip
 ip link set t1 up
 like "$("$bin/ipmeprint" -v -c "$d/c")" '^203\.0\.113\.1 +t1$' "an interface counts once it is up"
 
-# IPv6: ipmetest answers from the interfaces' IPv6 addresses (getifaddrs)
+# IPv6: this qmail delivers over IPv4 only; the interfaces' IPv6 addresses are not read
 if ip -6 addr add 2001:db8::1/64 dev t0 nodad 2>/dev/null; then
-  is "$("$bin/ipmetest" -c "$d/c" 2001:db8::1 2001:db8::2 ::1 2>&1)" "2001:db8::1: me (ipme 2001:db8::1, t0)
-2001:db8::2: not me (no entry matches)
-::1: me (ipme ::1, builtin)" "ipmetest: an IPv6 address of an interface is me, another is not"
   printf '2001:db8::1\n' > "$d/c/notipme"
-  is "$("$bin/ipmetest" -c "$d/c" 2001:db8::1 2>&1)" "2001:db8::1: not me (notipme 2001:db8::1, $d/c/notipme:1)" "ipmetest: notipme wins the tie with an IPv6 interface address"
+  is "$("$bin/ipmetest" -c "$d/c" 2001:db8::1 ::1 198.51.100.1 2>&1)" "2001:db8::1: not me (IPv6: this qmail delivers over IPv4 only)
+::1: not me (IPv6: this qmail delivers over IPv4 only)
+198.51.100.1: me (ipme 198.51.100.1, t0)" "ipmetest: an IPv6 address, even an interface's, is not me: this qmail uses IPv4 only"
+  out=$("$bin/ipmeprint" -v -c "$d/c" 2>&1)
+  is "$(printf '%s\n' "$out" | grep ':.*:')" "2001:db8::1        $d/c/notipme:1 (IPv6: not used by this qmail)" "ipmeprint -v lists the IPv6 line of a file, but no IPv6 interface address"
   rm "$d/c/notipme"
   if "$bin/ipmeprint" -c "$d/c" | grep -q :; then notok "ipmeprint lists no IPv6 interface address"; else ok "ipmeprint lists no IPv6 interface address"; fi
 else

@@ -1,0 +1,233 @@
+#include "ipmetool.h"
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "substdio.h"
+#include "getln.h"
+#include "strerr.h"
+#include "alloc.h"
+#include "byte.h"
+#include "str.h"
+#include "fmt.h"
+#include "open.h"
+#include "error.h"
+#include "auto_qmail.h"
+
+char *tool_fatal = "ipmetool: fatal: ";
+char *tool_warning = "ipmetool: warning: ";
+stralloc tool_dir = {0};
+ipme_nets tool_ifaces = {0};
+stralloc tool_ifnames = {0};
+
+void tool_nomem(void) { strerr_die2x(111,tool_fatal,"out of memory"); }
+
+static void cats(stralloc *sa,char *s) { if (!stralloc_cats(sa,s)) tool_nomem(); }
+static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+static int digit(char c) { return (unsigned char) (c - '0') < 10; }
+
+int tool_kind(ipme_nets *l,struct ipme_net *n)
+{
+  if (l == &tool_ifaces) return TOOL_IFACE;
+  if (l == &ipme_not) return TOOL_NOT;
+  return n->line ? TOOL_MORE : TOOL_BUILTIN;
+}
+
+unsigned int tool_fmt(char *s,struct ipme_net *n)
+{
+  unsigned int len;
+
+  len = ip_fmt(s,&n->ip);
+  if (n->bits == 32) return len;
+  s[len++] = '/';
+  return len + fmt_ulong(s + len,(unsigned long) n->bits);
+}
+
+void tool_catentry(stralloc *sa,struct ipme_net *n)
+{
+  char s[TOOL_FMT];
+
+  if (!stralloc_catb(sa,s,tool_fmt(s,n))) tool_nomem();
+}
+
+/* builtin, an interface's name, or the file and line: control/moreipme:2 */
+void tool_catsource(stralloc *sa,ipme_nets *l,struct ipme_net *n)
+{
+  char strnum[FMT_ULONG];
+
+  switch (tool_kind(l,n)) {
+    case TOOL_BUILTIN: cats(sa,"builtin"); return;
+    case TOOL_IFACE: cats(sa,tool_ifnames.s + n->line); return;
+  }
+  if (!stralloc_cat(sa,&tool_dir)) tool_nomem();
+  cats(sa,(l == &ipme_not) ? "notipme:" : "moreipme:");
+  if (!stralloc_catb(sa,strnum,fmt_ulong(strnum,(unsigned long) n->line))) tool_nomem();
+}
+
+/* a number written with a leading zero: 010 is ten, not eight */
+int tool_zeros(char *s,unsigned int len)
+{
+  unsigned int i;
+
+  for (i = 0;i + 1 < len;++i)
+    if (s[i] == '0' && digit(s[i + 1]) && (!i || !digit(s[i - 1]))) return 1;
+  return 0;
+}
+
+static int takeiface(struct ip_address *ip,char *ifname)
+{
+  struct ipme_net n;
+
+  byte_zero((char *) &n,(unsigned int) sizeof(n));
+  n.ip = *ip;
+  n.bits = 32;
+  n.line = tool_ifnames.len;
+  if (!stralloc_cats(&tool_ifnames,ifname) || !stralloc_0(&tool_ifnames)) return 0;
+  return ipme_append(&tool_ifaces,&n);
+}
+
+static stralloc fn = {0};
+
+static char *filename(char *base,char *tail)
+{
+  if (!stralloc_copy(&fn,&tool_dir)) tool_nomem();
+  cats(&fn,base);
+  cats(&fn,tail);
+  if (!stralloc_0(&fn)) tool_nomem();
+  return fn.s;
+}
+
+/*
+The line as the admin wrote it: printable, at most 80 bytes. ipme_line
+keeps at most IPME_LINEMAX bytes of a line: a full one was cut, and
+its end is not there to be stripped.
+*/
+static void catshown(stralloc *sa,char *s,unsigned int len)
+{
+  unsigned int i;
+  char c;
+
+  if (len < IPME_LINEMAX) while (len && blank(s[len - 1])) --len;
+  while (len && blank(*s)) { ++s; --len; }
+  for (i = 0;i < len && i < 80;++i) {
+    c = s[i];
+    if ((unsigned char) c < 32 || (unsigned char) c > 126) c = '?';
+    if (!stralloc_append(sa,&c)) tool_nomem();
+  }
+  if (len > 80) cats(sa,"...");
+}
+
+/* "control/moreipme line 7: octet over 255": then ipme_line is line 7 */
+static void dieload(void)
+{
+  static stralloc shown = {0};
+  char *e;
+
+  e = ipme_error();
+  if (!str_start(e,filename("moreipme"," line ")) && !str_start(e,filename("notipme"," line ")))
+    strerr_die2x(111,tool_fatal,e);
+  shown.len = 0;
+  catshown(&shown,ipme_line.s,ipme_line.len);
+  if (!stralloc_0(&shown)) tool_nomem();
+  strerr_die4x(111,tool_fatal,e,": ",shown.s);
+}
+
+/* a fresh install has no control directory yet: no files, no entries */
+static void checkdir(char *dir)
+{
+  struct stat st;
+
+  if (stat(dir,&st) == 0) {
+    if (!S_ISDIR(st.st_mode)) strerr_die4x(111,tool_fatal,"unable to read ",dir,": not a directory");
+    return;
+  }
+  if (errno != error_noent) strerr_die4sys(111,tool_fatal,"unable to read ",dir,": ");
+  if (lstat(dir,&st) == 0)
+    strerr_die4x(111,tool_fatal,"unable to read ",dir,": symbolic link to a directory that does not exist");
+  strerr_warn3(tool_warning,dir,": no such directory: nothing read from it",0);
+}
+
+static void setdir(char *dir)
+{
+  unsigned int len;
+
+  len = str_len(dir);
+  while (len > 1 && dir[len - 1] == '/') --len;
+  if (!stralloc_copyb(&tool_dir,dir,len)) tool_nomem();
+  if (len > 1 || dir[0] != '/') cats(&tool_dir,"/");
+  if (!stralloc_0(&tool_dir)) tool_nomem();
+  --tool_dir.len;
+}
+
+/* dir 0: control/ in the qmail home, as qmail-remote reads it */
+void tool_load(char *dir)
+{
+  int r;
+
+  if (!dir) {
+    if (chdir(auto_qmail) == -1) strerr_die4sys(111,tool_fatal,"unable to chdir to ",auto_qmail,": ");
+    dir = "control";
+  }
+  checkdir(dir);
+  setdir(dir);
+  r = ipme_load(tool_dir.s);
+  if (r == 0) tool_nomem();
+  if (r == -1) dieload();
+  r = ipme_ifaces(takeiface);
+  if (r == 0) tool_nomem();
+  if (r == -1) strerr_die2x(111,tool_fatal,ipme_error());
+}
+
+static void rereadline(ipme_nets *l,unsigned long line,stralloc *sa,tool_take *take)
+{
+  struct ipme_net n;
+  unsigned int len;
+  unsigned int end;
+  char *why;
+  char *s;
+  int r;
+
+  s = sa->s;
+  len = sa->len;
+  if (line == 1 && len >= 3 && byte_equal(s,3,"\357\273\277")) { s += 3; len -= 3; }
+  while (len && blank(*s)) { ++s; --len; }
+  if (!len || *s == '#') return;
+  byte_zero((char *) &n,(unsigned int) sizeof(n));
+  r = ipme_scan(&n,s,len,&why);
+  if (r == -1) strerr_die3x(111,tool_fatal,fn.s," changed while I read it: try again");
+  n.line = line;
+  for (end = 0;end < len && !blank(s[end]);++end) ;
+  take(l,&n,s,end,r == 0);
+}
+
+/*
+Each entry of l's file again, as written, for what ipme_load does not
+keep: take(l,n,s,len,flag6), s the entry; an IPv6 one has flag6 and
+only n->line.
+*/
+void tool_reread(ipme_nets *l,tool_take *take)
+{
+  static stralloc line = {0};
+  char buf[4096];
+  substdio ss;
+  unsigned long n;
+  int match;
+  int fd;
+
+  fd = open_read(filename((l == &ipme_not) ? "notipme" : "moreipme",""));
+  if (fd == -1) {
+    if (errno == error_noent) return;
+    strerr_die4sys(111,tool_fatal,"unable to read ",fn.s,": ");
+  }
+  substdio_fdbuf(&ss,read,fd,buf,sizeof buf);
+  for (n = 1;;++n) {
+    if (getln(&ss,&line,&match,'\n') == -1) strerr_die4sys(111,tool_fatal,"unable to read ",fn.s,": ");
+    if (!line.len) break;
+    line.len -= match;
+    if (!stralloc_0(&line)) tool_nomem(); /* ipme_scan may look one byte past the line */
+    --line.len;
+    rereadline(l,n,&line,take);
+    if (!match) break;
+  }
+  close(fd);
+}
