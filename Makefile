@@ -46,9 +46,9 @@ tests/bin/ipmeprint: moreipmeprint.c ipmetool.c ipmetool.h moreipme.c moreipme.h
 	mkdir -p tests/bin
 	$(CC) $(CFLAGS) -Itests/qlib -o $@ moreipmeprint.c ipmetool.c moreipme.c $(QLIB)
 
-tests/bin/ipmetest: ipmetest.c ipmetool.c ipmetool.h moreipme.c moreipme.h $(QLIB)
+tests/bin/ipmetest: ipmetest.c ipmedomain.c ipmedomain.h ipmetool.c ipmetool.h moreipme.c moreipme.h $(QLIB)
 	mkdir -p tests/bin
-	$(CC) $(CFLAGS) -Itests/qlib -o $@ ipmetest.c ipmetool.c moreipme.c $(QLIB)
+	$(CC) $(CFLAGS) -Itests/qlib -o $@ ipmetest.c ipmedomain.c ipmetool.c moreipme.c $(QLIB)
 
 tests/bin/smtpsink: tests/tools/smtpsink.c
 	mkdir -p tests/bin

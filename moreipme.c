@@ -178,32 +178,44 @@ int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **why)
   return (*why = entry(n,s,end)) ? -1 : 1;
 }
 
+static int allblank(char *s,unsigned int len)
+{
+  while (len) if (!blank(s[--len])) return 0;
+  return 1;
+}
+
 /*
 The next line into ipme_line, less its \n and a BOM that starts the
-file: 1; 0: no more; -1: errno. *toolong: it has more than IPME_LINEMAX
-bytes, the \r of a CRLF line aside; ipme_line keeps the first ones, the
-rest of a comment is skipped, the rest of any other line left unread.
+file: 1; 0: no more; -1: errno. *toolong: more than IPME_LINEMAX bytes,
+the \r of a CRLF line aside, and not a comment or blank; ipme_line
+keeps its first bytes and the rest is left unread. Blanks past the
+limit are dropped, so a long comment or a long empty line reads whole.
 */
 static int readline(substdio *ss,int flagfirst,int *toolong)
 {
   unsigned int n;
   char ch;
+  int over;
   int cr;
   int r;
 
   ipme_line.len = 0;
   *toolong = 0;
-  for (n = 0,cr = 0;;++n) {
-    if ((r = substdio_get(ss,&ch,1)) <= 0) return r ? -1 : n > 0;
-    if (ch == '\n') return 1;
-    if (ipme_line.len < IPME_LINEMAX) ipme_line.s[ipme_line.len++] = ch;
-    else if (ch == '\r' && !cr) cr = 1;
-    else if (!*toolong) {
-      *toolong = 1;
-      if (!iscomment(ipme_line.s,ipme_line.len)) return 1;
+  for (n = 0,over = 0,cr = 0;;++n) {
+    if ((r = substdio_get(ss,&ch,1)) == -1) return -1;
+    if (!r && !n) return 0;
+    if (!r || ch == '\n') break;
+    if (ipme_line.len == IPME_LINEMAX) {
+      if (allblank(ipme_line.s,ipme_line.len)) { ipme_line.len = 0; over = 1; }
+      else if (ch == '\r' && !cr) { cr = 1; continue; }
+      else if (iscomment(ipme_line.s,ipme_line.len)) continue;
+      else { *toolong = 1; return 1; }
     }
+    ipme_line.s[ipme_line.len++] = ch;
     if (flagfirst && n == 2 && byte_equal(ipme_line.s,3,"\357\273\277")) ipme_line.len = 0;
   }
+  if (over && !allblank(ipme_line.s,ipme_line.len) && !iscomment(ipme_line.s,ipme_line.len)) *toolong = 1;
+  return 1;
 }
 
 /* why = a b c d e, and -1; 0 if out of memory */
@@ -238,7 +250,7 @@ static int openfile(char *fn,int *fd)
   *fd = open(fn,O_RDONLY | O_NONBLOCK);
   if (*fd != -1) return 1;
   if (errno != error_noent) return failsys("unable to read ",fn);
-  if (lstat(fn,&st) == -1) return 2;
+  if (lstat(fn,&st) == -1) return (errno == error_noent) ? 2 : failsys("unable to read ",fn);
   return fail("unable to read ",fn,": ","symbolic link to a file that does not exist","");
 }
 
@@ -253,7 +265,7 @@ static int readlines(substdio *ss,ipme_nets *l,char *fn,int flagmore)
 
   for (line = 1;(r = readline(ss,line == 1,&toolong)) == 1;++line) {
     r = ipme_scan(&n,ipme_line.s,ipme_line.len,&reason);
-    if (toolong && !iscomment(ipme_line.s,ipme_line.len)) {
+    if (toolong) {
       r = -1;
       reason = "line too long";
     }

@@ -1,50 +1,72 @@
 /*
- * libFuzzer target for ipme.c: the control-file reader and the lookup.
- * Test tool, not part of the patch; built against tests/qlib by
- * bench/Makefile.inc (make -f bench/Makefile check-fuzz).
+ * libFuzzer target for moreipme.c: ipme_scan, ipme_readfile, ipme_load,
+ * ipme_longest, ipme_check and ipme_is. Test tool, not part of the
+ * patch; built against tests/qlib by bench/Makefile.inc (make -f
+ * bench/Makefile check-fuzz).
  *
  * The input is a moreipme file, optionally followed by a line "%%" and
- * a notipme file. Each is written to a memfd and read with
- * ipme_readfile. Invariants checked, against a reference written here
- * from the documentation (moreipme.README), not from ipme.c:
- *   - ipme_readfile returns 1, 0 or -1;
- *   - 1 exactly when every line is valid by the reference grammar, and
- *     then the entries are the reference's, in order, with their lines;
- *   - on -1, ipme_err is "FILE line N: REASON: TEXT", N is the first
- *     line the reference refuses (so N <= the number of lines), REASON
- *     is one of ipme.c's reasons, TEXT the stripped line as documented
- *     (for "line too long", its first 80 bytes as they are);
- *   - IPv6 lines are checked against inet_pton, and kept apart;
- *   - ipme_fmt of every entry parses back to the same entry;
- *   - ipme_match on addresses taken from the entries and the input
- *     agrees with a brute-force longest match where notipme wins a tie
- *     and, among equal lengths in one list, the first line decides.
+ * a notipme file. Each is written to a memfd, which DIR/control/moreipme
+ * and DIR/control/notipme (symbolic links made once) name. Checked
+ * against a reference written here from the documentation (the design
+ * notes: the file grammar, longest match, notipme's tie), not from
+ * moreipme.c:
+ *   - ipme_scan of each line, in a buffer of the line's own size: 1 for
+ *     an entry (the same address and length), 0 for nothing (empty, a
+ *     comment, a line written as IPv6), -1 for a bad line, with a
+ *     reason of the right kind (the length of a line is the reader's
+ *     business: ipme_scan may or may not refuse a long one);
+ *   - ipme_readfile returns 1 exactly when every line is good, and then
+ *     the entries are the reference's, in order, with their lines; on
+ *     -1, ipme_error() is "FILE line N: REASON" for the first bad line
+ *     N and ipme_line holds that line, or its first IPME_LINEMAX bytes;
+ *   - ipme_load of DIR/control/ agrees: 1, the built-ins then the
+ *     entries; or the first file's error;
+ *   - after a load, ipme_check (and ipme_is) on addresses taken from the
+ *     entries and the input agree with a brute-force longest match over
+ *     the interfaces (/32), the built-ins, moreipme and notipme, where
+ *     notipme wins a tie; ipme_longest finds the first longest entry;
+ *   - after a failed load, ipme_is answers 0 and ipme_check -1, even for
+ *     127.0.0.1.
  * A failed invariant prints what it saw and aborts, so libFuzzer keeps
  * the input.
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
-#include <arpa/inet.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "ipme.h"
+#include "moreipme.h"
 
-static const char *reasons[] = {
-  "NUL byte in line", "a port is not part of an entry", "bad IPv6 address",
-  "missing prefix length", "bad prefix length", "prefix length over 128",
-  "junk after entry", "missing address", "not an address", "empty octet",
-  "too many octets", "octet over 255", "too few octets", "missing mask",
-  "bad mask", "mask length over 32", "mask not contiguous", "line too long",
-  "network shorter than /8 (most of the Internet would be me)", 0
+#define LONG "line too long"
+#define JUNK "junk after entry"
+#define PORT "a port is not part of an entry"
+#define SHORT "network shorter than /8 (most of the Internet would be me)"
+
+/* the reasons of each kind of bad line */
+static const char *colonwhy[] = { "bad IPv6 address", 0 } ;
+static const char *addrwhy[] = {
+  "not an address", "octet over 255", "empty octet", "too few octets", "too many octets", "missing address", 0
 } ;
+static const char *maskwhy[] = {
+  "bad mask", "missing mask", "mask length over 32", "mask not contiguous",
+  "not an address", "octet over 255", "empty octet", "too few octets", "too many octets", 0
+} ;
+static const char *longwhy[] = { LONG, 0 } ;
+static const char *junkwhy[] = { JUNK, 0 } ;
+static const char *portwhy[] = { PORT, 0 } ;
+static const char *shortwhy[] = { SHORT, 0 } ;
 
 #define MAXREF 16384 /* more entries: no lookups */
+#define MAXSCAN 256 /* lines given to ipme_scan alone */
 
 static int blank(uint8_t c) { return c == ' ' || c == '\t' || c == '\r'; }
+static int digit(uint8_t c) { return c >= '0' && c <= '9'; }
+static int hex(uint8_t c) { return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 struct ref {
   uint32_t addr;
@@ -55,26 +77,31 @@ struct ref {
 struct file {
   const uint8_t *s;
   size_t len;
-  char fn[64];
+  int flagmore;
+  char fn[300];
   int fd;
   struct ref e[MAXREF];
   unsigned int n;
   unsigned long lines; /* how many lines the file has */
-  unsigned int n6; /* IPv6 entries */
-  int source;
-  unsigned long bad; /* first invalid line, 0 if none */
-  const uint8_t *badtext; /* that line, stripped */
-  size_t badlen;
+  unsigned long bad; /* first bad line, 0 if none */
+  const uint8_t *badraw; /* that line as read (after a BOM on line 1) */
+  size_t badrawlen;
+  const char **badwhy; /* the reasons it may be given */
 } ;
 
 static struct file more;
 static struct file not;
+static char dir[64]; /* DIR/control/ */
+static int cwd = -1;
+
+static void cleanup(void);
 
 static void die(const char *what,const struct file *f)
 {
   fprintf(stderr,"fuzz_ipme: invariant broken: %s\n",what);
-  if (f) fprintf(stderr,"fuzz_ipme: file %s, %lu lines, first bad line %lu, ipme_err \"%.*s\"\n",
-    f->fn,f->lines,f->bad,(int) ipme_err.len,ipme_err.s ? ipme_err.s : "");
+  if (f) fprintf(stderr,"fuzz_ipme: file %s, %lu lines, first bad line %lu, ipme_error() \"%s\"\n",
+    f->fn,f->lines,f->bad,ipme_error());
+  cleanup();
   abort();
 }
 
@@ -84,7 +111,7 @@ static size_t refnum(const uint8_t *s,size_t len,unsigned int *v)
   size_t i = 0;
 
   *v = 0;
-  while (i < len && s[i] >= '0' && s[i] <= '9') { *v = 10 * *v + (s[i++] - '0'); if (*v > 1000) *v = 1000; }
+  while (i < len && digit(s[i])) { *v = 10 * *v + (s[i++] - '0'); if (*v > 1000) *v = 1000; }
   return i;
 }
 
@@ -123,54 +150,114 @@ static int refmask(const uint8_t *s,size_t len,unsigned int *bits)
   return *bits <= 32;
 }
 
-/* an IPv6 address as inet_pton reads it, then an optional /0../128 */
-static int refline6(const uint8_t *s,size_t len)
+/* written as IPv6: hex digits, two colons or more, perhaps a dotted tail (no dot before a colon), perhaps /N */
+static int refipv6(const uint8_t *s,size_t len)
 {
-  char a[64];
-  unsigned char ip[16];
   const uint8_t *slash = memchr(s,'/',len);
   size_t alen = slash ? (size_t) (slash - s) : len;
-  unsigned int bits;
+  size_t i;
+  unsigned int colons = 0;
+  unsigned int v;
+  int dot = 0;
 
-  if (alen >= sizeof(a)) return 0;
-  memcpy(a,s,alen);
-  a[alen] = 0;
-  if (inet_pton(AF_INET6,a,ip) != 1) return 0;
+  for (i = 0;i < alen;++i) {
+    if (s[i] == ':') { if (dot) return 0; ++colons; }
+    else if (s[i] == '.') dot = 1;
+    else if (!hex(s[i])) return 0;
+  }
+  if (colons < 2) return 0;
   if (!slash) return 1;
   len -= alen + 1;
-  if (!len || refnum(slash + 1,len,&bits) != len) return 0;
-  return bits <= 128;
+  return len && refnum(slash + 1,len,&v) == len;
 }
 
-
-/* -1: invalid; 0: nothing (empty, comment); 1: an entry; 6: an IPv6 entry */
-static int refline(const uint8_t *s,size_t len,struct ref *r,int source)
+/*
+One line, raw (after a BOM on line 1): -1 bad (*why its reasons),
+0 nothing, 1 an entry. flagmore: moreipme's /8 rule; flaglong: the
+reader's rule on long lines.
+*/
+static int refline(const uint8_t *raw,size_t rawlen,int flagmore,int flaglong,struct ref *r,const char ***why)
 {
+  const uint8_t *s = raw;
   const uint8_t *slash;
-  size_t i;
+  size_t len = rawlen;
+  size_t w;
+  size_t j;
 
+  while (len && blank(s[len - 1])) --len;
+  while (len && blank(*s)) { ++s; --len; }
   if (!len || s[0] == '#') return 0;
-  for (i = 0;i < len && !blank(s[i]);++i) ;
-  if (i < len) { /* white space, then a comment */
-    size_t j = i;
-    while (j < len && blank(s[j])) ++j;
-    if (s[j] != '#') return -1;
-    len = i;
+  /* 1024 bytes a line, and the \r of a CRLF line besides */
+  if (flaglong && rawlen > IPME_LINEMAX + (raw[rawlen - 1] == '\r')) { *why = longwhy; return -1; }
+  for (w = 0;w < len && !blank(s[w]);++w) ;
+  for (j = w;j < len && blank(s[j]);++j) ;
+  if (j < len && s[j] != '#') { *why = junkwhy; return -1; }
+  if (refipv6(s,w)) return 0;
+  if (memchr(s,':',w)) {
+    const uint8_t *colon = memchr(s,':',w);
+    *why = memchr(s,'.',(size_t) (colon - s)) ? portwhy : colonwhy;
+    return -1;
   }
-  if (memchr(s,0,len)) return -1;
-  if (memchr(s,':',len)) return refline6(s,len) ? 6 : -1;
-  slash = memchr(s,'/',len);
-  if (!slash) { r->bits = 32; return refquad(s,len,&r->addr) ? 1 : -1; }
-  if (!refquad(s,(size_t) (slash - s),&r->addr)) return -1;
-  if (!refmask(slash + 1,len - (size_t) (slash - s) - 1,&r->bits)) return -1;
-  return (source == IPME_MORE && r->bits < 8) ? -1 : 1;
+  slash = memchr(s,'/',w);
+  *why = addrwhy;
+  if (!refquad(s,slash ? (size_t) (slash - s) : w,&r->addr)) return -1;
+  r->bits = 32;
+  *why = maskwhy;
+  if (slash && !refmask(slash + 1,w - (size_t) (slash - s) - 1,&r->bits)) return -1;
+  *why = shortwhy;
+  if (flagmore && r->bits < 8) return -1;
+  return 1;
 }
 
-static int refcomment(const uint8_t *s,size_t len,unsigned long line)
+static uint32_t num(const struct ip_address *ip)
 {
-  if (line == 1 && len >= 3 && !memcmp(s,"\357\273\277",3)) { s += 3; len -= 3; }
-  while (len && blank(*s)) { ++s; --len; }
-  return len && *s == '#';
+  return ((uint32_t) ip->d[0] << 24) | ((uint32_t) ip->d[1] << 16) | ((uint32_t) ip->d[2] << 8) | ip->d[3];
+}
+
+static int isreason(const char *s,size_t len,const char **why)
+{
+  int k;
+
+  for (k = 0;why[k];++k)
+    if (strlen(why[k]) == len && !memcmp(s,why[k],len)) return 1;
+  return 0;
+}
+
+/*
+ipme_scan alone, on a copy of the line its own size: as the reference
+without the reader's length rule; a line too long may also be refused
+as such
+*/
+static void scanline(const uint8_t *raw,size_t len,int flagmore,struct file *f)
+{
+  struct ipme_net n;
+  struct ref e;
+  const char **why = 0;
+  char *copy;
+  char *reason = 0;
+  int r;
+  int x;
+
+  r = refline(raw,len,flagmore,0,&e,&why);
+  copy = malloc(len ? len : 1);
+  if (!copy) abort();
+  memcpy(copy,raw,len);
+  x = ipme_scan(&n,copy,(unsigned int) len,&reason);
+  free(copy);
+  if (x == -1 && reason && !strcmp(reason,LONG) && refline(raw,len,flagmore,1,&e,&why) == -1 && why == longwhy) return;
+  if (r == -1 && why == shortwhy) { /* ipme_scan has no /8 rule */
+    if (x != 1 || num(&n.ip) != e.addr || n.bits != e.bits) die("ipme_scan: a short network is not its entry",f);
+    return;
+  }
+  if (x != r) {
+    fprintf(stderr,"fuzz_ipme: ipme_scan returned %d, the reference %d, on line %lu\n",x,r,f->lines);
+    die("ipme_scan disagrees with the reference",f);
+  }
+  if (x == 1 && (num(&n.ip) != e.addr || n.bits != e.bits)) die("ipme_scan: another entry",f);
+  if (x == -1 && (!reason || !isreason(reason,strlen(reason),why))) {
+    fprintf(stderr,"fuzz_ipme: ipme_scan's reason \"%s\"\n",reason ? reason : "(none)");
+    die("ipme_scan gives the wrong kind of reason",f);
+  }
 }
 
 static void refread(struct file *f)
@@ -178,31 +265,29 @@ static void refread(struct file *f)
   const uint8_t *s = f->s;
   const uint8_t *end = f->s + f->len;
   const uint8_t *nl;
+  const uint8_t *raw;
+  const char **why;
   size_t len;
+  size_t rawlen;
   struct ref r;
+  int x;
 
-  f->n = 0; f->n6 = 0; f->lines = 0; f->bad = 0;
+  f->n = 0; f->lines = 0; f->bad = 0;
   while (s < end) {
     nl = memchr(s,'\n',(size_t) (end - s));
     len = nl ? (size_t) (nl - s) : (size_t) (end - s);
     ++f->lines;
-    /* 1024 bytes a line, and the \r of a CRLF line besides */
-    if (!f->bad && len > IPME_LINEMAX && !(len == IPME_LINEMAX + 1 && s[len - 1] == '\r')) {
-      if (!refcomment(s,IPME_LINEMAX,f->lines)) { f->bad = f->lines; f->badtext = s; f->badlen = IPME_LINEMAX; }
-    }
-    else if (!f->bad) {
-      const uint8_t *t = s;
-      size_t tl = len;
-      if (f->lines == 1 && tl >= 3 && !memcmp(t,"\357\273\277",3)) { t += 3; tl -= 3; }
-      while (tl && blank(t[tl - 1])) --tl;
-      while (tl && blank(*t)) { ++t; --tl; }
-      switch (refline(t,tl,&r,f->source)) {
-        case -1: f->bad = f->lines; f->badtext = t; f->badlen = tl; break;
-        case 6: ++f->n6; break;
-        case 1:
-          r.line = f->lines;
-          if (f->n < MAXREF) f->e[f->n] = r;
-          ++f->n;
+    raw = s;
+    rawlen = len;
+    if (f->lines == 1 && rawlen >= 3 && !memcmp(raw,"\357\273\277",3)) { raw += 3; rawlen -= 3; }
+    x = refline(raw,rawlen,f->flagmore,1,&r,&why);
+    if (f->lines <= MAXSCAN) scanline(raw,rawlen,f->flagmore,f);
+    if (!f->bad) {
+      if (x == -1) { f->bad = f->lines; f->badraw = raw; f->badrawlen = rawlen; f->badwhy = why; }
+      if (x == 1) {
+        r.line = f->lines;
+        if (f->n < MAXREF) f->e[f->n] = r;
+        ++f->n;
       }
     }
     s += len + (nl ? 1 : 0);
@@ -211,131 +296,112 @@ static void refread(struct file *f)
 
 static void put(struct file *f,const uint8_t *s,size_t len)
 {
-  if (!f->fd) {
-    f->fd = memfd_create("ipme",0);
-    if (f->fd == -1) { perror("fuzz_ipme: memfd_create"); exit(111); }
-    snprintf(f->fn,sizeof(f->fn),"/proc/self/fd/%d",f->fd);
-  }
   if (ftruncate(f->fd,0) == -1) { perror("fuzz_ipme: ftruncate"); exit(111); }
   if (len && pwrite(f->fd,s,len,0) != (ssize_t) len) { perror("fuzz_ipme: pwrite"); exit(111); }
   f->s = s;
   f->len = len;
 }
 
-static uint32_t num(const struct ip_address *ip)
-{
-  return ((uint32_t) ip->d[0] << 24) | ((uint32_t) ip->d[1] << 16) | ((uint32_t) ip->d[2] << 8) | ip->d[3];
-}
-
-/* "FN line N: REASON: TEXT" */
+/* "FN line N: REASON", and ipme_line the start of line N */
 static void checkerr(struct file *f)
 {
-  char want[128];
-  char text[100];
-  const char *s = ipme_err.s;
-  size_t len = ipme_err.len;
+  char want[512];
+  const char *s = ipme_error();
+  size_t len = strlen(s);
   size_t n;
-  size_t i;
-  int k;
 
   if (!f->bad) die("ipme_readfile refused a file the reference accepts",f);
-  if (f->bad > f->lines) die("reference: bad line past the end",f);
   n = (size_t) snprintf(want,sizeof(want),"%s line %lu: ",f->fn,f->bad);
-  if (len < n || memcmp(s,want,n)) die("ipme_err does not start with FILE line N (the first bad line)",f);
-  s += n; len -= n;
-  for (k = 0;reasons[k];++k) {
-    n = strlen(reasons[k]);
-    if (len >= n + 2 && !memcmp(s,reasons[k],n) && s[n] == ':' && s[n + 1] == ' ') break;
-  }
-  if (!reasons[k]) die("ipme_err gives a reason ipme.c does not have",f);
-  s += n + 2; len -= n + 2;
-  for (i = 0;i < f->badlen && i < 80;++i)
-    text[i] = (f->badtext[i] < 32 || f->badtext[i] > 126) ? '?' : (char) f->badtext[i];
-  n = i;
-  if (f->badlen > 80) { memcpy(text + n,"...",3); n += 3; }
-  if (len != n || memcmp(s,text,n)) die("ipme_err does not end with the stripped line",f);
+  if (len < n || memcmp(s,want,n)) die("ipme_error() does not start with FILE line N (the first bad line)",f);
+  if (!isreason(s + n,len - n,f->badwhy)) die("ipme_error() gives the wrong kind of reason",f);
+  if (ipme_line.len > f->badrawlen || memcmp(ipme_line.s,f->badraw,ipme_line.len))
+    die("ipme_line is not the start of the bad line",f);
+  if (ipme_line.len < f->badrawlen && ipme_line.len < IPME_LINEMAX) die("ipme_line is cut short",f);
 }
 
-static void checklist(struct file *f,ipmelist *l,ipmelist6 *l6,int source)
+static void checklist(struct file *f,ipme_nets *l,unsigned int skip)
 {
-  struct ipme_entry x;
-  struct ipme_entry6 x6;
-  char s[IPME_FMT];
-  char *why;
   unsigned int i;
-  unsigned int len;
 
-  if (f->bad) die("ipme_readfile accepted a file with a bad line",f);
-  if (l->len != f->n) die("ipme_readfile read a different number of entries",f);
-  if (l6->len != f->n6) die("ipme_readfile read a different number of IPv6 entries",f);
-  for (i = 0;i < l->len && i < MAXREF;++i) {
-    if (num(&l->e[i].ip) != f->e[i].addr) die("an entry's address differs",f);
-    if (l->e[i].bits != f->e[i].bits) die("an entry's mask length differs",f);
-    if (l->e[i].where != f->e[i].line) die("an entry's line differs",f);
-    if (l->e[i].source != source) die("an entry's source differs",f);
-    len = ipme_fmt(s,l->e + i);
-    if (len > IPME_FMT || len != ipme_fmt((char *) 0,l->e + i)) die("ipme_fmt length",f);
-    if (ipme_parse(&x,&x6,s,len,&why) != 4) die("ipme_fmt gave what ipme_parse refuses",f);
-    if (num(&x.ip) != f->e[i].addr || x.bits != f->e[i].bits) die("ipme_fmt does not parse back",f);
+  if (f->bad) die("a file with a bad line was accepted",f);
+  if (l->len != skip + f->n) die("a different number of entries",f);
+  for (i = 0;i < f->n && i < MAXREF;++i) {
+    if (num(&l->n[skip + i].ip) != f->e[i].addr) die("an entry's address differs",f);
+    if (l->n[skip + i].bits != f->e[i].bits) die("an entry's mask length differs",f);
+    if (l->n[skip + i].line != f->e[i].line) die("an entry's line differs",f);
   }
 }
 
 static uint32_t maskof(unsigned int bits) { return bits ? 0xffffffffU << (32 - bits) : 0; }
 
-/* the reference's best entry of f for a, or 0 */
-static struct ref *refbest(struct file *f,uint32_t a)
+/* the first longest entry of l for a: its index, or -1 */
+static long refbest(ipme_nets *l,uint32_t a)
 {
-  struct ref *best = 0;
+  long best = -1;
   unsigned int i;
 
-  for (i = 0;i < f->n && i < MAXREF;++i)
-    if ((a & maskof(f->e[i].bits)) == (f->e[i].addr & maskof(f->e[i].bits)))
-      if (!best || f->e[i].bits > best->bits) best = f->e + i;
+  for (i = 0;i < l->len;++i)
+    if (((a ^ num(&l->n[i].ip)) & maskof(l->n[i].bits)) == 0)
+      if (best == -1 || l->n[i].bits > l->n[best].bits) best = i;
   return best;
+}
+
+static int refiface(uint32_t a)
+{
+  unsigned int i;
+
+  for (i = 0;i < ipme.len;++i) if (num(&ipme.ix[i].ip) == a) return 1;
+  return 0;
 }
 
 static void lookup(uint32_t a)
 {
   struct ip_address ip;
-  struct ipme_entry *m;
-  struct ref *me;
-  struct ref *no;
-  struct ref *want;
-  int source;
+  struct ipme_net *m;
+  long me;
+  long no;
+  unsigned int bits;
+  int want;
+  int c;
 
   ip.d[0] = a >> 24; ip.d[1] = a >> 16; ip.d[2] = a >> 8; ip.d[3] = a;
-  m = ipme_match(&ip);
-  me = refbest(&more,a);
-  no = refbest(&not,a);
-  if (no && (!me || no->bits >= me->bits)) { want = no; source = IPME_NOT; }
-  else { want = me; source = IPME_MORE; }
-  if (!want) { if (m) die("ipme_match found an entry where none matches",0); return; }
-  if (!m) die("ipme_match found nothing where an entry matches",0);
-  if (m->source != source || m->bits != want->bits || m->where != want->line) {
-    fprintf(stderr,"fuzz_ipme: %u.%u.%u.%u: ipme_match source %d /%u line %u; reference source %d /%u line %lu\n",
-      ip.d[0],ip.d[1],ip.d[2],ip.d[3],m->source,m->bits,m->where,source,want->bits,want->line);
-    die("ipme_match disagrees with the reference",0);
+  me = refbest(&ipme_more,a);
+  no = refbest(&ipme_not,a);
+  m = ipme_longest(&ipme_more,&ip);
+  if (m != (me == -1 ? 0 : ipme_more.n + me)) die("ipme_longest (moreipme) is not the first longest entry",0);
+  m = ipme_longest(&ipme_not,&ip);
+  if (m != (no == -1 ? 0 : ipme_not.n + no)) die("ipme_longest (notipme) is not the first longest entry",0);
+  bits = refiface(a) ? 33 : (me == -1 ? 0 : ipme_more.n[me].bits + 1);
+  want = (no != -1 && ipme_not.n[no].bits + 1U >= bits) ? 0 : bits > 0;
+  c = ipme_check(&ip);
+  if (c != want) {
+    fprintf(stderr,"fuzz_ipme: %u.%u.%u.%u: ipme_check %d, the reference %d\n",ip.d[0],ip.d[1],ip.d[2],ip.d[3],c,want);
+    die("ipme_check disagrees with the reference",0);
   }
+  if (ipme_is(&ip) != want) die("ipme_is disagrees with ipme_check",0);
 }
 
 static void lookups(const uint8_t *data,size_t size)
 {
-  struct file *f;
+  ipme_nets *l;
   uint32_t a;
   uint32_t m;
   unsigned int i;
   unsigned int k;
   unsigned int count = 0;
 
+  lookup(0x7f000001);
+  lookup(0);
   if (size >= 4) {
     lookup(((uint32_t) data[0] << 24) | ((uint32_t) data[1] << 16) | ((uint32_t) data[2] << 8) | data[3]);
     lookup(((uint32_t) data[size - 4] << 24) | ((uint32_t) data[size - 3] << 16) | ((uint32_t) data[size - 2] << 8) | data[size - 1]);
   }
+  for (i = 0;i < ipme.len && i < 8;++i) lookup(num(&ipme.ix[i].ip));
   for (k = 0;k < 2;++k) {
-    f = k ? &not : &more;
-    for (i = 0;i < f->n && i < MAXREF && count < 64;++i, ++count) {
-      a = f->e[i].addr;
-      m = maskof(f->e[i].bits);
+    l = k ? &ipme_not : &ipme_more;
+    for (i = 0;i < l->len && count < 64;++i, ++count) {
+      a = num(&l->n[i].ip);
+      m = maskof(l->n[i].bits);
       lookup(a);
       lookup(a ^ 1);
       lookup(a & m);
@@ -346,37 +412,101 @@ static void lookups(const uint8_t *data,size_t size)
   }
 }
 
+/* with files it cannot read, ipme_init reads control/ again: from DIR */
+static void unsure(const uint8_t *data,size_t size)
+{
+  struct ip_address ip;
+  unsigned int k;
+
+  if (chdir(dir) == -1 || chdir("..") == -1) { perror("fuzz_ipme: chdir"); exit(111); }
+  for (k = 0;k < 2;++k) {
+    if (!k) { ip.d[0] = 127; ip.d[1] = 0; ip.d[2] = 0; ip.d[3] = 1; }
+    else if (size >= 4) memcpy(ip.d,data,4);
+    else break;
+    if (ipme_is(&ip) != 0) die("with a file it cannot use, ipme_is did not answer 0",0);
+    if (ipme_check(&ip) != -1) die("with a file it cannot use, ipme_check did not answer -1",0);
+  }
+  if (fchdir(cwd) == -1) { perror("fuzz_ipme: fchdir"); exit(111); }
+}
+
+static void cleanup(void)
+{
+  char fn[300];
+
+  if (!*dir) return;
+  snprintf(fn,sizeof(fn),"%smoreipme",dir); unlink(fn);
+  snprintf(fn,sizeof(fn),"%snotipme",dir); unlink(fn);
+  rmdir(dir);
+  snprintf(fn,sizeof(fn),"%s",dir);
+  fn[strlen(fn) - strlen("/control/")] = 0;
+  rmdir(fn);
+}
+
+static void setup(void)
+{
+  char d[] = "/tmp/fuzz_ipme.XXXXXX";
+  char target[64];
+  struct file *f;
+  int k;
+
+  if (!mkdtemp(d)) { perror("fuzz_ipme: mkdtemp"); exit(111); }
+  snprintf(dir,sizeof(dir),"%s/control/",d);
+  if (mkdir(dir,0755) == -1) { perror("fuzz_ipme: mkdir"); exit(111); }
+  for (k = 0;k < 2;++k) {
+    f = k ? &not : &more;
+    f->fd = memfd_create("ipme",0);
+    if (f->fd == -1) { perror("fuzz_ipme: memfd_create"); exit(111); }
+    snprintf(f->fn,sizeof(f->fn),"%s%s",dir,k ? "notipme" : "moreipme");
+    snprintf(target,sizeof(target),"/proc/self/fd/%d",f->fd);
+    if (symlink(target,f->fn) == -1) { perror("fuzz_ipme: symlink"); exit(111); }
+    f->flagmore = !k;
+  }
+  cwd = open(".",O_RDONLY | O_DIRECTORY);
+  if (cwd == -1) { perror("fuzz_ipme: ."); exit(111); }
+  atexit(cleanup);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data,size_t size)
 {
+  static ipme_nets list;
   const uint8_t *sep;
   size_t morelen = size; /* where the line "%%" starts */
   int r;
   int rn;
+  int rl;
 
+  if (cwd == -1) setup();
   if (size >= 3 && !memcmp(data,"%%\n",3)) morelen = 0;
   else if ((sep = memmem(data,size,"\n%%\n",4))) morelen = (size_t) (sep - data) + 1;
   put(&more,data,morelen);
   if (morelen < size) put(&not,data + morelen + 3,size - morelen - 3);
   else put(&not,data,0);
-  more.source = IPME_MORE;
-  not.source = IPME_NOT;
   refread(&more);
   refread(&not);
 
-  ipme_me.len = 0;
-  ipme_not.len = 0;
-  ipme_me6.len = 0;
-  ipme_not6.len = 0;
-  ipme_err.len = 0;
-  r = ipme_readfile(&ipme_me,&ipme_me6,more.fn,IPME_MORE);
-  if (r != 1 && r != 0 && r != -1) die("ipme_readfile returned neither 1, 0 nor -1",&more);
-  if (r == -1) checkerr(&more);
-  if (r == 1) checklist(&more,&ipme_me,&ipme_me6,IPME_MORE);
-  ipme_err.len = 0;
-  rn = ipme_readfile(&ipme_not,&ipme_not6,not.fn,IPME_NOT);
-  if (rn != 1 && rn != 0 && rn != -1) die("ipme_readfile returned neither 1, 0 nor -1",&not);
-  if (rn == -1) checkerr(&not);
-  if (rn == 1) checklist(&not,&ipme_not,&ipme_not6,IPME_NOT);
-  if (r == 1 && rn == 1 && more.n <= MAXREF && not.n <= MAXREF) lookups(data,size);
+  list.len = 0;
+  r = ipme_readfile(&list,more.fn,1);
+  if (r == 1) checklist(&more,&list,0);
+  else if (r == -1) checkerr(&more);
+  else die("ipme_readfile returned neither 1 nor -1",&more);
+  list.len = 0;
+  rn = ipme_readfile(&list,not.fn,0);
+  if (rn == 1) checklist(&not,&list,0);
+  else if (rn == -1) checkerr(&not);
+  else die("ipme_readfile returned neither 1 nor -1",&not);
+
+  rl = ipme_load(dir);
+  if (rl != ((r == 1 && rn == 1) ? 1 : -1)) die("ipme_load does not agree with ipme_readfile",0);
+  if (rl == -1) {
+    checkerr(r == -1 ? &more : &not);
+    unsure(data,size);
+    return 0;
+  }
+  if (ipme_more.len < 2 || ipme_more.n[0].bits != 8 || num(&ipme_more.n[0].ip) != 0x7f000000 || ipme_more.n[0].line
+      || ipme_more.n[1].bits != 32 || num(&ipme_more.n[1].ip) != 0 || ipme_more.n[1].line)
+    die("ipme_load: the built-ins are not 127.0.0.0/8 and 0.0.0.0 first",0);
+  checklist(&more,&ipme_more,2);
+  checklist(&not,&ipme_not,0);
+  if (more.n <= MAXREF && not.n <= MAXREF) lookups(data,size);
   return 0;
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The Check unit tests of ipme.c (built by make check against tests/qlib),
+# The Check unit tests of moreipme.c (built by make check against tests/qlib),
 # reporting in TAP.
 cd "$(dirname "$0")/../unit" || exit 111
 [ -x check_ipme ] || { echo "Bail out! tests/unit/check_ipme is not built: run make check"; exit 1; }

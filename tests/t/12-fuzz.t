@@ -1,8 +1,9 @@
 #!/bin/sh
-# A short run of the libFuzzer target for ipme.c's reader and lookup
-# (tests/fuzz/fuzz_ipme.c, built by make check-fuzz): every seed of
-# tests/fuzz/corpus, then 20000 inputs grown from them. The long runs
-# are "make fuzz SECONDS=600". Skips visibly without clang's libFuzzer.
+# A short run of the libFuzzer target for moreipme.c's line parser, file
+# reader, load and lookup (tests/fuzz/fuzz_ipme.c, built by make
+# check-fuzz): every seed of tests/fuzz/corpus, then 20000 inputs grown
+# from them. The long runs are "make fuzz SECONDS=600". Skips visibly
+# without clang's libFuzzer.
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TOP" || exit 111
 out=$(make -s -f bench/Makefile check-fuzz 2>&1) || {

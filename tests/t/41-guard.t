@@ -15,6 +15,17 @@
 # there (or on port 2525) and logs what the client sent. A tree whose
 # qmail-remote.c sends EHLO is expected to send EHLO; the guard reads
 # the reply to it, and decides before any STARTTLS.
+#
+# Two MX (the guard's state belongs to one connection): dnsmasq on
+# 127.0.0.1 in the namespace, seen by qmail-remote alone through a
+# resolv.conf bind-mounted in a private mount namespace, says twomx.test
+# has MX 10 at 203.0.113.6 (DNAT to 198.51.100.1:2526, a sink that
+# greets 421) and MX 20 at 203.0.113.5 (the sink on port 25, greeting
+# and answering HELO or EHLO with our name). A qmail-remote that tries
+# the next MX after a 4xx greeting (its smtp() returns on it: sagredo's,
+# jms1's) must defer with #4.4.6 and send nothing after HELO or EHLO but
+# QUIT; any other must stop at the 421, as stock does. Without dnsmasq
+# (apt-get install dnsmasq-base) that case is a visible skip.
 . "$(dirname "$0")/../lib.sh"
 [ -n "${UPSTREAM:-}" ] || [ -n "${STACKS:-}" ] || skip_all "neither UPSTREAM nor STACKS is set, so no trees"
 [ -z "${UPSTREAM:-}" ] || need_upstream
@@ -26,8 +37,11 @@ printf 'table ip probe {\n chain c {\n  type nat hook output priority -100;\n }\
 nft delete table ip probe
 
 scratch=$(mktemp -d /tmp/moreipme-guard.XXXXXX)
-sinkpid=
-cleanup() { [ -n "$sinkpid" ] && kill "$sinkpid" 2>/dev/null; rm -rf "$scratch"; }
+sinkpid= sink2pid= dnspid=
+cleanup() {
+  for p in $sinkpid $sink2pid $dnspid; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$scratch"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 make -s -C "$T_TOP" tests/bin/smtpsink >/dev/null || { notok "build smtpsink"; done_testing; exit; }
@@ -43,10 +57,30 @@ table ip guard {
   chain out {
     type nat hook output priority -100; policy accept;
     ip daddr 203.0.113.5 tcp dport 25 counter dnat to 198.51.100.1:25
+    ip daddr 203.0.113.6 tcp dport 25 counter dnat to 198.51.100.1:2526
   }
 }
 EOF
-dnat() { nft list chain ip guard out | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p'; }
+dnat() { nft list chain ip guard out | sed -n 's/.*203\.0\.113\.5 .*counter packets \([0-9]*\) .*/\1/p'; }
+
+# DNS for the two-MX case: dnsmasq on 127.0.0.1 here; qmail-remote sees
+# it through $withdns, a private mount namespace with our resolv.conf
+dns=0
+if command -v dnsmasq >/dev/null 2>&1; then
+  echo 'nameserver 127.0.0.1' > "$scratch/resolv.conf"
+  withdns=$scratch/withdns
+  printf '#!/bin/sh\nexec unshare -m --propagation private sh -c '\''mount --bind "$0" /etc/resolv.conf && exec "$@"'\'' %s "$@"\n' "$scratch/resolv.conf" > "$withdns"
+  chmod 755 "$withdns"
+  dnsmasq -k -C /dev/null --no-resolv --no-hosts --pid-file= -u root \
+    --bind-interfaces --listen-address=127.0.0.1 --log-facility="$scratch/dnsmasq.log" \
+    --local=/twomx.test/ --mx-host=twomx.test,mx1.twomx.test,10 --mx-host=twomx.test,mx2.twomx.test,20 \
+    --host-record=mx1.twomx.test,203.0.113.6 --host-record=mx2.twomx.test,203.0.113.5 & dnspid=$!
+  n=0; until grep -q started "$scratch/dnsmasq.log" 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+  if grep -q started "$scratch/dnsmasq.log" 2>/dev/null && "$withdns" true 2>/dev/null; then dns=1
+  else diag "dnsmasq or the resolv.conf bind mount does not work here: $(tail -n 3 "$scratch/dnsmasq.log" 2>/dev/null)"; fi
+else
+  echo "SKIP: $(basename "$0"): no dnsmasq (apt-get install dnsmasq-base): the two-MX cases will skip" >&2
+fi
 
 log=$scratch/sink.log
 ext= # the extensions the sink lists in its reply to EHLO, one a line
@@ -74,11 +108,17 @@ try() {
   endsink
   seen=$(tr '\n' ' ' < "$log")
 }
-loopmsg() { echo "ZConnected to $1 but it greeted me with my own name $2: this is a mail loop. If $1 is this host, add it to control/moreipme. (#4.4.6)"; }
+# loopmsg ADDR NAME: the deferral, as a pattern: the address, the name,
+# and advice for the three cases (this host, another host with our
+# name, a route in smtproutes), the files named in that order
+loopmsg() {
+  lm_a=$(printf '%s' "$1" | sed 's/\./\\./g') lm_n=$(printf '%s' "$2" | sed 's/\./\\./g')
+  echo "^ZConnected to $lm_a but it greeted me with my own name $lm_n: a mail loop\. [^ ].*control/moreipme[;,] .*control/notipme .*control/smtproutes.*\. \(#4\.4\.6\)\$"
+}
 # guarded WHAT [ADDR [NAME]]: out is the loop deferral, and the server saw
 # HELO or EHLO, QUIT, and no STARTTLS or MAIL FROM
 guarded() {
-  is "$out" "$(loopmsg "${2:-203.0.113.5}" "${3:-mail.example.org}")" "$name: $1: defers, naming the address and control/moreipme"
+  like "$out" "$(loopmsg "${2:-203.0.113.5}" "${3:-mail.example.org}")" "$name: $1: defers, naming the address, with the advice for the three cases"
   case $seen in
     *"$verb "*quit*)
       case $seen in
@@ -139,6 +179,11 @@ comparisons() {
   try "220 $ME ESMTP" "250 $ME"
   delivered "... and control/me's name is then not ours"
   rm "$c/smtpgreeting"
+
+  mkdir "$c/smtpgreeting"
+  try "220 $ME ESMTP" "250 $ME"
+  delivered "control/smtpgreeting unreadable (a directory): no name, so no guard, and no deferral of its own"
+  rmdir "$c/smtpgreeting"
 
   for n in localhost localhost.localdomain LocalHost.example.org mail .example.org mail. 'mail..example.org'; do
     echo "$n" > "$c/me"
@@ -245,10 +290,37 @@ refusals() {
   refused "127.0.0.2, built in"
 }
 
+# twomx: MX 10 greets 421, MX 20 greets and answers HELO or EHLO with
+# our name; nextmx (1: the tree's smtp() returns on a 4xx greeting, so
+# qmail-remote tries the next MX in the same process) says what to expect
+twomx() {
+  if [ $dns = 0 ]; then
+    echo "SKIP: $name: no DNS for two MX (dnsmasq)" >&2
+    skip "$name: two MX, the first greeting 421: no dnsmasq here"; return
+  fi
+  log2=$scratch/sink2.log
+  : > "$log2"
+  "$T_TOP/tests/bin/smtpsink" -g '421 mx1.example.net busy, try another' 198.51.100.1 2526 1 30 "$log2" & sink2pid=$!
+  n=0; until grep -q listening "$log2" || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+  sink 25 -g "220 $ME ESMTP" -h "250 $ME"
+  out=$(msg | timeout 30 "$withdns" "$qr" twomx.test a@example.org u@twomx.test | tr '\n\0' ' \n' | sed 's/ *$//')
+  endsink
+  kill "$sink2pid" 2>/dev/null; wait "$sink2pid" 2>/dev/null; sink2pid=
+  seen=$(tr '\n' ' ' < "$log") seen2=$(tr '\n' ' ' < "$log2")
+  like "$seen2" "^listening connect " "$name: two MX: qmail-remote tries MX 10 first, and it greets 421"
+  if [ $nextmx = 1 ]; then
+    guarded "two MX, MX 10 greets 421, qmail-remote goes on to MX 20, which greets and answers $verb with our name"
+  else
+    like "$out" "^ZConnected to 203\.0\.113\.6 but greeting failed" "$name: two MX: the 421 of MX 10 ends the attempt, as stock's does: $out"
+    is "$seen" "listening " "$name: ... and MX 20 is never tried"
+  fi
+}
+
 # what TREE's qmail-remote sends: verb (helo or ehlo), tls (1: STARTTLS)
 sends() {
   if grep -q '"EHLO ' "$1/qmail-remote.c"; then verb=ehlo; else verb=helo; fi
   if grep -q STARTTLS "$1/qmail-remote.c"; then tls=1; else tls=0; fi
+  if grep -Eq 'code >= 400 && code < [56]00\) return' "$1/qmail-remote.c"; then nextmx=1; else nextmx=0; fi
 }
 
 runcases() {
@@ -262,6 +334,7 @@ runcases() {
   optout
   routes
   refusals
+  twomx
 }
 
 # checktree NAME TREE: a pristine tree, through make try
@@ -307,7 +380,7 @@ checkstack() {
     ok "$name: qmail-remote builds"
   else notok "$name: qmail-remote builds"; diag "$(tail -20 "$scratch/build.out")"; return; fi
   sends "$src"
-  diag "$name: qmail-remote sends $verb$( [ $tls = 1 ] && echo ', and STARTTLS when offered')"
+  diag "$name: qmail-remote sends $verb$( [ $tls = 1 ] && echo ', and STARTTLS when offered')$( [ $nextmx = 1 ] && echo '; after a 4xx greeting it tries the next MX')"
   runcases
 }
 
