@@ -186,36 +186,36 @@ static int allblank(char *s,unsigned int len)
 
 /*
 The next line into ipme_line, less its \n and a BOM that starts the
-file: 1; 0: no more; -1: errno. *toolong: more than IPME_LINEMAX bytes,
-the \r of a CRLF line aside, and not a comment or blank; ipme_line
-keeps its first bytes and the rest is left unread. Blanks past the
-limit are dropped, so a long comment or a long empty line reads whole.
+file: 1; 0: no more; -1: errno. ipme_line keeps the first IPME_LINEMAX
+bytes. *toolong: the line has more, the \r of a CRLF line aside, and is
+no comment and no empty line; the rest of it is left unread.
 */
 static int readline(substdio *ss,int flagfirst,int *toolong)
 {
   unsigned int n;
   char ch;
-  int over;
+  int blanks; /* past the limit: -1 a comment, 1 only blanks so far */
   int cr;
   int r;
 
   ipme_line.len = 0;
   *toolong = 0;
-  for (n = 0,over = 0,cr = 0;;++n) {
+  for (n = 0,blanks = 0,cr = 0;;++n) {
     if ((r = substdio_get(ss,&ch,1)) == -1) return -1;
     if (!r && !n) return 0;
-    if (!r || ch == '\n') break;
-    if (ipme_line.len == IPME_LINEMAX) {
-      if (allblank(ipme_line.s,ipme_line.len)) { ipme_line.len = 0; over = 1; }
-      else if (ch == '\r' && !cr) { cr = 1; continue; }
-      else if (iscomment(ipme_line.s,ipme_line.len)) continue;
-      else { *toolong = 1; return 1; }
+    if (!r || ch == '\n') return 1;
+    if (ipme_line.len < IPME_LINEMAX) {
+      ipme_line.s[ipme_line.len++] = ch;
+      if (flagfirst && n == 2 && byte_equal(ipme_line.s,3,"\357\273\277")) ipme_line.len = 0;
+      continue;
     }
-    ipme_line.s[ipme_line.len++] = ch;
-    if (flagfirst && n == 2 && byte_equal(ipme_line.s,3,"\357\273\277")) ipme_line.len = 0;
+    if (!blanks) blanks = iscomment(ipme_line.s,ipme_line.len) ? -1 : allblank(ipme_line.s,ipme_line.len);
+    if (blanks == 1 && ch == '#') blanks = -1;
+    if (blanks == -1 || (blanks == 1 && blank(ch))) continue;
+    if (ch == '\r' && !cr) { cr = 1; continue; }
+    *toolong = 1;
+    return 1;
   }
-  if (over && !allblank(ipme_line.s,ipme_line.len) && !iscomment(ipme_line.s,ipme_line.len)) *toolong = 1;
-  return 1;
 }
 
 /* why = a b c d e, and -1; 0 if out of memory */
