@@ -3,6 +3,15 @@
 # QMAIL/control must be ones the new qmail-remote can read.
 if test -d QMAIL/control
 then
+  for f in moreipme notipme
+  do
+    # make setup runs as root, who reads anything; qmail-remote runs as qmailr
+    if test -f QMAIL/control/$f && test -z "`find QMAIL/control/$f -perm -004 -print`"
+    then
+      echo "ipmecheck: warning: QMAIL/control/$f is not readable by all: unless qmailr" >&2
+      echo "can read it by its group, qmail-remote will defer all mail (chmod 644 it)." >&2
+    fi
+  done
   if ./ipmeprint -c QMAIL/control > /dev/null
   then
     exit 0

@@ -162,7 +162,7 @@ static int iscomment(char *s,unsigned int len)
 }
 
 /* 1: an entry in *n; 0: nothing for qmail (empty, comment, IPv6); -1: *why */
-int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **why)
+int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **reason)
 {
   unsigned int end;
   unsigned int i;
@@ -172,10 +172,10 @@ int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **why)
   if (!len || *s == '#') return 0;
   for (end = 0;end < len && !blank(s[end]);++end) ;
   for (i = end;i < len && blank(s[i]);++i) ;
-  *why = "junk after entry";
+  *reason = "junk after entry";
   if (i < len && s[i] != '#') return -1; /* 0.6 read "192.0.2.5 # mail host" */
   if (isipv6(s,end)) return 0;
-  return (*why = entry(n,s,end)) ? -1 : 1;
+  return (*reason = entry(n,s,end)) ? -1 : 1;
 }
 
 static int allblank(char *s,unsigned int len)
@@ -435,6 +435,7 @@ int ipme_load(char *dir)
   ipme_not.len = 0;
   if (!builtin("\177\0\0\0",8)) return 0;
   if (!builtin("\0\0\0\0",32)) return 0; /* "this host" (RFC 1122, 3.2.1.3) */
+  if (!takeiface(&ipme_more.n[1].ip,"")) return 0; /* and in ipme, as netqmail's ipme.c */
   if ((r = ipme_ifaces(takeiface)) != 1) return r;
   if ((r = readlist(&ipme_more,dir,"moreipme",1)) != 1) return r;
   if ((r = readlist(&ipme_not,dir,"notipme",0)) != 1) return r;
@@ -494,17 +495,21 @@ static int decide(struct ip_address *ip)
   return bits > 0;
 }
 
-/* once a process, on fd 2: the callers we have never seen get no other word */
+/*
+Once a process, on fd 2: the callers we have never seen get no other
+word. Under inetd, fd 2 is the client's socket: then nothing is said.
+*/
 static int unsure(void)
 {
   static int said = 0;
+  struct stat st;
 
-  if (!said) {
-    said = 1;
+  if (!said && fstat(2,&st) == 0 && !S_ISSOCK(st.st_mode)) {
     substdio_puts(subfderr,"ipme: unable to tell which addresses are mine: ");
     substdio_puts(subfderr,ipme_error());
     substdio_putsflush(subfderr,"\n");
   }
+  said = 1;
   return -1;
 }
 
@@ -573,8 +578,9 @@ static int named(stralloc *reply,char *code)
 }
 
 /*
-1: a loop, said by ipme_error(); 0: go on. The first reply of every
-connection is its greeting, so greeted never outlives one connection.
+1: a loop, said by ipme_error(); 0: go on. greeted lives one reply, and
+the first reply of every connection is its greeting, which sets it
+afresh: nothing passes from one connection to the next.
 */
 int ipme_loop(stralloc *reply,struct ip_address *partner,unsigned long port)
 {
