@@ -174,7 +174,7 @@ int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **reason)
   for (i = end;i < len && blank(s[i]);++i) ;
   *reason = "junk after entry";
   if (i < len && s[i] != '#') return -1; /* 0.6 read "192.0.2.5 # mail host" */
-  if (isipv6(s,end)) return 0;
+  if (byte_chr(s,end,':') < end && isipv6(s,end)) return 0;
   return (*reason = entry(n,s,end)) ? -1 : 1;
 }
 
@@ -193,6 +193,8 @@ no comment and no empty line; the rest of it is left unread.
 static int readline(substdio *ss,int flagfirst,int *toolong)
 {
   unsigned int n;
+  unsigned int k;
+  char *x;
   char ch;
   int blanks; /* past the limit: -1 a comment, 1 only blanks so far */
   int cr;
@@ -200,15 +202,25 @@ static int readline(substdio *ss,int flagfirst,int *toolong)
 
   ipme_line.len = 0;
   *toolong = 0;
-  for (n = 0,blanks = 0,cr = 0;;++n) {
-    if ((r = substdio_get(ss,&ch,1)) == -1) return -1;
-    if (!r && !n) return 0;
-    if (!r || ch == '\n') return 1;
-    if (ipme_line.len < IPME_LINEMAX) {
-      ipme_line.s[ipme_line.len++] = ch;
-      if (flagfirst && n == 2 && byte_equal(ipme_line.s,3,"\357\273\277")) ipme_line.len = 0;
+  if (flagfirst && (r = substdio_feed(ss)) >= 3 && byte_equal(substdio_PEEK(ss),3,"\357\273\277"))
+    substdio_SEEK(ss,3);
+  for (n = 0,blanks = 0,cr = 0;;) {
+    if ((r = substdio_feed(ss)) == -1) return -1;
+    if (!r) return n > 0;
+    x = substdio_PEEK(ss);
+    k = byte_chr(x,r,'\n');
+    if (k > IPME_LINEMAX - ipme_line.len) k = IPME_LINEMAX - ipme_line.len;
+    if (k) { /* what fits, at once */
+      byte_copy(ipme_line.s + ipme_line.len,k,x);
+      ipme_line.len += k;
+      n += k;
+      substdio_SEEK(ss,k);
       continue;
     }
+    ch = *x;
+    substdio_SEEK(ss,1);
+    ++n;
+    if (ch == '\n') return 1;
     if (!blanks) blanks = iscomment(ipme_line.s,ipme_line.len) ? -1 : allblank(ipme_line.s,ipme_line.len);
     if (blanks == 1 && ch == '#') blanks = -1;
     if (blanks == -1 || (blanks == 1 && blank(ch))) continue;
@@ -363,7 +375,11 @@ static int eachiface(int s,int (*take)(struct ip_address *,char *))
   char name[IFNAMSIZ + 1];
   char *x;
   unsigned int len;
+  int up;
 
+  name[0] = 0;
+  name[IFNAMSIZ] = 0;
+  up = 0;
   for (x = ifbuf.s;x < ifbuf.s + ifbuf.len;x += len) {
     /* a copy: records need not be aligned, and ioctls must not write over them */
     len = ifbuf.s + ifbuf.len - x;
@@ -371,10 +387,13 @@ static int eachiface(int s,int (*take)(struct ip_address *,char *))
     byte_zero((char *) &r,(unsigned int) sizeof(r));
     byte_copy((char *) &r,len,x);
     len = recordlen(&r);
-    if (r.ifr_addr.sa_family != AF_INET || !isup(s,&r)) continue;
+    if (r.ifr_addr.sa_family != AF_INET) continue;
+    if (!name[0] || str_diffn(name,r.ifr_name,IFNAMSIZ)) { /* an interface's addresses come together */
+      byte_copy(name,IFNAMSIZ,r.ifr_name);
+      up = isup(s,&r);
+    }
+    if (!up) continue;
     byte_copy((char *) &ip,4,(char *) &((struct sockaddr_in *) &r.ifr_addr)->sin_addr);
-    byte_copy(name,IFNAMSIZ,r.ifr_name);
-    name[IFNAMSIZ] = 0;
     if (!take(&ip,name)) return 0;
   }
   return 1;
