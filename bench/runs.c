@@ -1,11 +1,14 @@
-/* runs N INPUT CMD [ARG...] [-- CMD [ARG...]]...: a benchmark runner.
- * Runs each command N times, interleaved (A B C A B C ...) so that the
- * machine's drift touches all alike, each with stdin from INPUT and
- * stdout and stderr to /dev/null, no shell in between. Prints one line
+/* runs N INPUT [-n NETNS] CMD [ARG...] [-- [-n NETNS] CMD [ARG...]]...:
+ * a benchmark runner. Runs each command N times, interleaved (A B C A
+ * B C ...) so that the machine's drift touches all alike, each with
+ * stdin from INPUT and stdout and stderr to /dev/null, no shell in
+ * between; with -n, in the network namespace NETNS (a file such as
+ * /proc/PID/ns/net), entered between fork and exec. Prints one line
  * a command: median, mean and minimum wall time in microseconds, the
  * largest peak resident size of its runs in KB (getrusage), and its
  * exit status (or "mixed" if the runs disagree).
  * Test tool for bench/run; not part of the patch. */
+#define _GNU_SOURCE
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -13,11 +16,12 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#define MAXCMD 16
+#define MAXCMD 32
 
 static double now(void)
 {
@@ -35,6 +39,7 @@ static int cmp(const void *a,const void *b)
 int main(int argc,char **argv)
 {
   char **cmd[MAXCMD];
+  char *ns[MAXCMD];
   double *t[MAXCMD];
   long rss[MAXCMD];
   int status[MAXCMD];
@@ -45,7 +50,7 @@ int main(int argc,char **argv)
   int k;
   char *in;
 
-  if (argc < 4) { fprintf(stderr,"usage: runs N INPUT CMD [ARG...] [-- CMD [ARG...]]...\n"); return 100; }
+  if (argc < 4) { fprintf(stderr,"usage: runs N INPUT [-n NETNS] CMD [ARG...] [-- [-n NETNS] CMD [ARG...]]...\n"); return 100; }
   n = atoi(argv[1]);
   in = argv[2];
   if (n < 1) { fprintf(stderr,"runs: N must be at least 1\n"); return 100; }
@@ -57,6 +62,12 @@ int main(int argc,char **argv)
       cmd[ncmd++] = argv + i + 1;
     }
   for (k = 0;k < ncmd;++k) {
+    ns[k] = 0;
+    if (cmd[k][0] && !strcmp(cmd[k][0],"-n")) {
+      if (!cmd[k][1] || !cmd[k][2]) { fprintf(stderr,"runs: -n needs NETNS and a command\n"); return 100; }
+      ns[k] = cmd[k][1];
+      cmd[k] += 2;
+    }
     t[k] = malloc(n * sizeof(double));
     if (!t[k]) { perror("runs: malloc"); return 111; }
     rss[k] = 0; status[k] = -1; mixed[k] = 0;
@@ -76,6 +87,11 @@ int main(int argc,char **argv)
         int fd = open(in,O_RDONLY);
         int null = open("/dev/null",O_WRONLY);
         if (fd == -1 || null == -1) _exit(126);
+        if (ns[k]) {
+          int nfd = open(ns[k],O_RDONLY);
+          if (nfd == -1 || setns(nfd,CLONE_NEWNET) == -1) _exit(125);
+          close(nfd);
+        }
         dup2(fd,0); dup2(null,1); dup2(null,2);
         execv(cmd[k][0],cmd[k]);
         _exit(127);
