@@ -39,7 +39,7 @@ check: $(QLIB) tests/bin/ipmeprint tests/bin/ipmetest tests/bin/smtpsink stacks
 	$(MAKE) -s -C tests/unit CC='$(CC)' check_ipme
 	UPSTREAM='$(UPSTREAM)' MIRRORS='$(MIRRORS)' STACKS="$(STACKS)" prove -v tests/t/*.t
 
-$(QLIB):
+$(QLIB): $(wildcard tests/qlib/*.c tests/qlib/*.h) tests/qlib/Makefile
 	$(MAKE) -s -C tests/qlib CC='$(CC)' CFLAGS='$(CFLAGS)'
 
 tests/bin/ipmeprint: moreipmeprint.c ipmetool.c ipmetool.h moreipme.c moreipme.h $(QLIB)

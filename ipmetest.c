@@ -1,4 +1,5 @@
 #include "ipmetool.h"
+#include "ipmedomain.h"
 #include "substdio.h"
 #include "subfd.h"
 #include "stralloc.h"
@@ -8,7 +9,7 @@
 #define FATAL "ipmetest: fatal: "
 #define WARNING "ipmetest: warning: "
 
-static void die_usage(void) { strerr_die1x(100,"ipmetest: usage: ipmetest [ -c controldir ] address ..."); }
+static void die_usage(void) { strerr_die1x(100,"ipmetest: usage: ipmetest [ -c controldir ] [ -p ] address|domain ..."); }
 static void die_write(void) { strerr_die2sys(111,FATAL,"unable to write output: "); }
 
 static stralloc out = {0};
@@ -78,20 +79,30 @@ int main(int argc,char **argv)
 {
   struct ipme_net n;
   char *dir;
+  int flagdomain;
+  int flagprobe;
   int i;
 
   tool_fatal = FATAL;
   tool_warning = WARNING;
   dir = 0;
+  flagprobe = 0;
   for (++argv,--argc;argc && argv[0][0] == '-';++argv,--argc) {
     if (str_equal(argv[0],"--")) { ++argv; --argc; break; }
     if (str_equal(argv[0],"-c") && argc > 1 && argv[1][0]) { dir = argv[1]; ++argv; --argc; }
+    else if (str_equal(argv[0],"-p")) flagprobe = 1;
     else die_usage();
   }
   if (argc < 1) die_usage();
-  for (i = 0;i < argc;++i) scan(argv[i],&n); /* every address is checked before any is answered */
+  flagdomain = 0;
+  for (i = 0;i < argc;++i) /* every address and domain is checked before any is answered */
+    if (domain_is(argv[i])) { domain_check(argv[i]); flagdomain = 1; }
+    else scan(argv[i],&n);
   tool_load(dir);
-  for (i = 0;i < argc;++i) answer(argv[i]);
+  if (flagdomain) domain_load(flagprobe);
+  for (i = 0;i < argc;++i)
+    if (domain_is(argv[i])) domain_answer(argv[i]);
+    else answer(argv[i]);
   if (substdio_flush(subfdout) == -1) die_write();
-  return 0;
+  return domain_status();
 }

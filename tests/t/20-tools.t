@@ -59,8 +59,8 @@ e() {
   is "$rc:$(cat "$d/out")" "$want:" "ipmetest $* exits $want and answers nothing"
   like "$(cat "$d/err")" "^$(re "$wantmsg")\$" "ipmetest $*: $wantmsg"
 }
-e 100 "ipmetest: usage: ipmetest [ -c controldir ] address ..."
-e 100 "ipmetest: usage: ipmetest [ -c controldir ] address ..." -c "$d/c"
+e 100 "ipmetest: usage: ipmetest [ -c controldir ] [ -p ] address|domain ..."
+e 100 "ipmetest: usage: ipmetest [ -c controldir ] [ -p ] address|domain ..." -c "$d/c"
 e 100 "ipmetest: fatal: bad address 1.2.3: WHY" -c "$d/c" 1.2.3
 e 100 "ipmetest: fatal: bad address 1.2.3.256: WHY" -c "$d/c" 203.0.113.5 1.2.3.256
 e 100 "ipmetest: fatal: bad address 10.0.0.0/8: a network, not an address" -c "$d/c" 10.0.0.0/8
@@ -70,10 +70,10 @@ e 100 "ipmetest: fatal: bad address fe80::1%eth0: WHY" -c "$d/c" fe80::1%eth0
 e 100 "ipmetest: fatal: bad address : not an address" -c "$d/c" ""
 e 100 "ipmetest: fatal: bad address 192.0.2.1 # x: not an address" -c "$d/c" "192.0.2.1 # x"
 e 100 "ipmetest: fatal: bad address  192.0.2.1: not an address" -c "$d/c" " 192.0.2.1"
-e 100 "ipmetest: usage: ipmetest [ -c controldir ] address ..." -x 1.2.3.4
-e 100 "ipmetest: usage: ipmetest [ -c controldir ] address ..." -c "$d/c" -v 1.2.3.4
-e 100 "ipmetest: usage: ipmetest [ -c controldir ] address ..." -c
-e 100 "ipmetest: usage: ipmetest [ -c controldir ] address ..." -c "" 192.0.2.1
+e 100 "ipmetest: usage: ipmetest [ -c controldir ] [ -p ] address|domain ..." -x 1.2.3.4
+e 100 "ipmetest: usage: ipmetest [ -c controldir ] [ -p ] address|domain ..." -c "$d/c" -v 1.2.3.4
+e 100 "ipmetest: usage: ipmetest [ -c controldir ] [ -p ] address|domain ..." -c
+e 100 "ipmetest: usage: ipmetest [ -c controldir ] [ -p ] address|domain ..." -c "" 192.0.2.1
 # IPv6: written as IPv6, answered without a look at the files or the interfaces
 out=$("$bin/ipmetest" -c "$d/c" 2001:db8::1 ::ffff:203.0.113.5 2001:db8::1::2 203.0.113.5 2>&1); rc=$?
 is "$rc:$out" "0:2001:db8::1: not me (IPv6: this qmail delivers over IPv4 only)

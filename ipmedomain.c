@@ -1,0 +1,768 @@
+#include "ipmedomain.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+#include <time.h>
+#include "ipmetool.h"
+#include "substdio.h"
+#include "subfd.h"
+#include "stralloc.h"
+#include "strerr.h"
+#include "getln.h"
+#include "open.h"
+#include "error.h"
+#include "byte.h"
+#include "str.h"
+#include "fmt.h"
+#include "scan.h"
+#include "ip.h"
+#include "ipalloc.h"
+#include "control.h"
+#include "constmap.h"
+#include "dns.h"
+#include "sig.h"
+#include "timeoutconn.h"
+#include "timeoutread.h"
+#include "timeoutwrite.h"
+#include "ipmetree.h"
+
+#define PROBEMAX 5 /* seconds: a probe waits no longer to connect, nor then for the replies */
+
+static stralloc out = {0};
+
+static void cats(char *s) { if (!stralloc_cats(&out,s)) tool_nomem(); }
+static void catb(char *s,unsigned int len) { if (!stralloc_catb(&out,s,len)) tool_nomem(); }
+static void catnum(unsigned long u) { char s[FMT_ULONG]; catb(s,fmt_ulong(s,u)); }
+static void catip(struct ip_address *ip) { char s[IPFMT]; catb(s,ip_fmt(s,ip)); }
+static int digit(char c) { return (unsigned char) (c - '0') < 10; }
+
+/* a line: "DOMAIN: " then what follows, until put */
+static void start(char *d) { out.len = 0; cats(d); cats(": "); }
+static void put(void)
+{
+  cats("\n");
+  if (substdio_put(subfdout,out.s,out.len) == -1) strerr_die2sys(111,tool_fatal,"unable to write output: ");
+}
+
+static int status = 0;
+int domain_status(void) { return status; }
+
+/* a temporary error: said on stderr too, and the exit status is 111 */
+static void temporary(char *d,char *what)
+{
+  if (substdio_flush(subfdout) == -1) strerr_die2sys(111,tool_fatal,"unable to write output: ");
+  strerr_warn4(tool_warning,d,": ",what,0);
+  status = 111;
+}
+
+/* --- which names are domains ------------------------------------- */
+
+/* an address, or meant as one, has no letter in its first word */
+int domain_is(char *s)
+{
+  unsigned int i;
+
+  if (s[str_chr(s,':')]) return 0;
+  for (i = 0;s[i] && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '#';++i)
+    if (!digit(s[i]) && s[i] != '.' && s[i] != '/') return 1;
+  return 0;
+}
+
+static char *baddomain(char *s)
+{
+  struct ip_address ip;
+  unsigned int len;
+  unsigned int i;
+  unsigned int label;
+  char c;
+
+  len = str_len(s);
+  if (s[str_chr(s,'@')]) return "a mail address: give its domain, after the @";
+  if (s[0] == '[') return (ip_scanbracket(s,&ip) == len) ? 0 : "not an address in brackets";
+  if (len > 253) return "longer than 253 characters";
+  label = 0;
+  for (i = 0;i < len;++i) {
+    c = s[i];
+    if (c == '.') {
+      if (!label) return "an empty label";
+      label = 0;
+      continue;
+    }
+    if ((unsigned char) c > 127) return "not ASCII (write a name in another script in its xn-- form)";
+    if (!digit(c) && c != '-' && c != '_' && (unsigned char) ((c | 32) - 'a') > 25) return "a character no domain has";
+    if (++label > 63) return "a label longer than 63 characters";
+  }
+  if (!label) return "a trailing dot (mail domains are written without it)";
+  return 0;
+}
+
+void domain_check(char *s)
+{
+  char *why;
+
+  if ((why = baddomain(s))) strerr_die5x(100,tool_fatal,"bad domain ",s,": ",why);
+}
+
+/* --- the control files ------------------------------------------- */
+
+static stralloc fn = {0};
+static char *path(char *base)
+{
+  if (!stralloc_copy(&fn,&tool_dir) || !stralloc_cats(&fn,base) || !stralloc_0(&fn)) tool_nomem();
+  return fn.s;
+}
+
+static int flagprobe = 0;
+static stralloc me = {0};
+static int flagme = 0; /* control/me has a line */
+static int flaglocalsme = 0; /* no control/locals: qmail-send takes control/me */
+static stralloc helohost = {0};
+static int flaghelo = 0;
+#ifdef IPME_OUTIP
+static struct ip_address outip; /* control/outgoingip, which qmail-remote binds */
+#endif
+static int timeoutconnect = 60; /* qmail-remote's defaults */
+static int timeoutremote = 1200;
+static stralloc locals = {0};
+static stralloc vdoms = {0};
+static stralloc routes = {0};
+static struct constmap maplocals;
+static struct constmap mapvdoms;
+static struct constmap maproutes;
+
+static void dieread(char *f) { strerr_die4sys(111,tool_fatal,"unable to read ",f,": "); }
+
+static void readmap(stralloc *sa,struct constmap *map,char *base,int flagcolon)
+{
+  if (control_readfile(sa,path(base),0) == -1) dieread(fn.s);
+  if (!constmap_init(map,sa->s,sa->len,flagcolon)) tool_nomem();
+}
+
+/* what the admin wrote, printable: at most 80 bytes; a route's password not at all */
+static void catshown(char *s,unsigned int len,int flagroute)
+{
+  unsigned int i;
+  char c;
+
+  for (i = 0;i < len && i < 80;++i) {
+    c = s[i];
+    if (flagroute && c == '|') { cats("|..."); return; }
+    if ((unsigned char) c < 32 || (unsigned char) c > 126) c = '?';
+    catb(&c,1);
+  }
+  if (len > 80) cats("...");
+}
+
+static stralloc ln = {0};
+
+/* "control/smtproutes line 3: no colon, so qmail ignores this line: example.com relay" */
+static void bad(unsigned long line,char *why,int flagroute)
+{
+  char strnum[FMT_ULONG];
+
+  out.len = 0;
+  catshown(ln.s,ln.len,flagroute);
+  if (!stralloc_0(&out)) tool_nomem();
+  strnum[fmt_ulong(strnum,line)] = 0;
+  strerr_die6x(111,tool_fatal,fn.s," line ",strnum,why,out.s);
+}
+
+/* a route's port, where there is one: digits, up to the end or a '|' (sagredo's credentials) */
+static int badport(void)
+{
+  unsigned long port;
+  unsigned int i;
+  unsigned int j;
+  unsigned int end;
+
+  i = byte_chr(ln.s,ln.len,':') + 1;
+  end = i + byte_chr(ln.s + i,ln.len - i,'|');
+  i += byte_chr(ln.s + i,end - i,':');
+  if (i++ >= end) return 0;
+  j = i + scan_ulong(ln.s + i,&port);
+  return j != end || port < 1 || port > 65535;
+}
+
+/*
+The entries of base as control_readfile keeps them, with their line
+numbers: each line less its trailing newline, spaces and tabs, unless
+it is then empty or starts with '#'; a 0 byte in a line makes one entry
+more. Gives the line of entry want (from 0), or 0. With check, it reads
+them all, and a line with no colon is an error; with check 2, so is a
+route's bad port.
+*/
+static unsigned long walk(char *base,unsigned long want,int check)
+{
+  char buf[1024];
+  substdio ss;
+  unsigned long line;
+  unsigned long entry;
+  unsigned int i;
+  int match;
+  int fd;
+
+  fd = open_read(path(base));
+  if (fd == -1) { if (errno == error_noent) return 0; dieread(fn.s); }
+  substdio_fdbuf(&ss,read,fd,buf,sizeof buf);
+  entry = 0;
+  for (line = 1;;++line) {
+    if (getln(&ss,&ln,&match,'\n') == -1) dieread(fn.s);
+    if (!match && !ln.len) break;
+    while (ln.len && (ln.s[ln.len - 1] == '\n' || ln.s[ln.len - 1] == ' ' || ln.s[ln.len - 1] == '\t')) --ln.len;
+    if (ln.len && ln.s[0] && ln.s[0] != '#') { /* a line that starts with a 0 byte is skipped too */
+      if (check && byte_chr(ln.s,ln.len,':') == ln.len) bad(line,": no colon, so qmail ignores this line: ",check == 2);
+      if (check == 2 && badport()) bad(line,": bad port (1 to 65535): ",1);
+      for (i = 0;i < ln.len;++i) if (!ln.s[i]) ++entry;
+      if (!check && entry >= want) { close(fd); return line; }
+      ++entry;
+    }
+    if (!match) break;
+  }
+  close(fd);
+  return 0;
+}
+
+static int fdhome = -1; /* with -c DIR and -p: where we are; the guard reads control/ in guardhome */
+static stralloc guardhome = {0};
+
+/* the guard reads control/smtpgreeting and control/me; here they are in tool_dir */
+static void guardhere(void)
+{
+  unsigned int len;
+
+  len = tool_dir.len;
+  if (len >= 8 && str_equal(tool_dir.s + len - 8,"control/") && (len == 8 || tool_dir.s[len - 9] == '/')) {
+    if (len == 8) return; /* control/ here, or in the qmail home */
+    if (!stralloc_copyb(&guardhome,tool_dir.s,len - 8) || !stralloc_0(&guardhome)) tool_nomem();
+    fdhome = open_read(".");
+    if (fdhome == -1) strerr_die2sys(111,tool_fatal,"unable to open the current directory: ");
+    return;
+  }
+  strerr_die4x(100,tool_fatal,"-p with -c ",tool_dir.s,
+    ": the directory must be called control, as the loop guard reads its names from control/me and control/smtpgreeting");
+}
+
+void domain_load(int flagp)
+{
+  int r;
+
+  flagprobe = flagp;
+  /* what qmail-remote reads first: control/me, the timeouts, control/helohost */
+  if ((r = control_readline(&me,path("me"))) == -1) dieread(fn.s);
+  flagme = (r == 1);
+  if (control_readint(&timeoutremote,path("timeoutremote")) == -1) dieread(fn.s);
+  if (control_readint(&timeoutconnect,path("timeoutconnect")) == -1) dieread(fn.s);
+  if ((r = control_readline(&helohost,path("helohost"))) == -1) dieread(fn.s);
+  flaghelo = (r == 1);
+  if (!flaghelo && flagme) { if (!stralloc_copy(&helohost,&me)) tool_nomem(); flaghelo = 1; }
+
+  /* qmail-send: control/locals (without it, control/me), control/virtualdomains */
+  if ((r = control_readfile(&locals,path("locals"),0)) == -1) dieread(fn.s);
+  if (r == 0 && flagme) {
+    if (!stralloc_copy(&locals,&me) || !stralloc_0(&locals)) tool_nomem();
+    flaglocalsme = 1;
+  }
+  if (!constmap_init(&maplocals,locals.s,locals.len,0)) tool_nomem();
+  readmap(&vdoms,&mapvdoms,"virtualdomains",1);
+  walk("virtualdomains",0,1);
+  readmap(&routes,&maproutes,"smtproutes",1);
+  walk("smtproutes",0,2);
+
+  if (flagprobe) {
+#ifdef IPME_OUTIP
+    if ((r = control_readline(&ln,path("outgoingip"))) == -1) dieread(fn.s);
+    byte_zero((char *) &outip,4);
+    if (r == 1) {
+      if (!stralloc_0(&ln)) tool_nomem();
+      if (!str_equal(ln.s,"0.0.0.0") && !ip_scan(ln.s,&outip))
+        strerr_die4x(111,tool_fatal,fn.s,": not an address: ",ln.s);
+    }
+#endif
+    if (timeoutconnect > PROBEMAX) timeoutconnect = PROBEMAX;
+    if (timeoutremote > PROBEMAX) timeoutremote = PROBEMAX;
+    guardhere();
+    sig_pipeignore();
+  }
+  dns_init(0);
+}
+
+/* "control/virtualdomains:3 .example.com:alias": the entry of base (in sa) whose key of keylen bytes constmap found, x what it gave */
+static void catentry(char *base,stralloc *sa,char *x,unsigned int keylen,int flagroute)
+{
+  unsigned long entry;
+  unsigned int i;
+  char *e;
+
+  e = x - keylen - 1;
+  entry = 0;
+  for (i = 0;i < (unsigned int) (e - sa->s);++i) if (!sa->s[i]) ++entry;
+  cats(tool_dir.s);
+  cats(base);
+  cats(":");
+  catnum(walk(base,entry,0));
+  cats(" ");
+  catshown(e,str_len(e),flagroute);
+}
+
+/* --- what qmail does -------------------------------------------- */
+
+/* the domain as qmail-send's rewrite() sees user@d: 1 delivered here */
+static int local(char *d)
+{
+  unsigned int len;
+  unsigned int i;
+  char *x;
+
+  len = str_len(d);
+  if ((x = constmap(&maplocals,d,len))) {
+    start(d);
+    cats("local (");
+    if (flaglocalsme) { cats(tool_dir.s); cats("me:1, as there is no "); cats(tool_dir.s); cats("locals"); }
+    else catentry("locals",&locals,x,len,0);
+    cats("): delivered here; qmail-remote never sees it");
+    put();
+    return 1;
+  }
+  for (i = 0;i <= len;++i) /* the domain, .suffixes, the empty default; user@domain entries are for that user only */
+    if (!i || i == len || d[i] == '.')
+      if ((x = constmap(&mapvdoms,d + i,len - i))) {
+        start(d);
+        if (!*x) {
+          cats("not virtual (");
+          catentry("virtualdomains",&vdoms,x,len - i,0);
+          cats("): an exception, so qmail-remote delivers it");
+          put();
+          return 0;
+        }
+        cats("virtual (");
+        catentry("virtualdomains",&vdoms,x,len - i,0);
+        cats("): delivered here, to ");
+        catshown(x,str_len(x),0);
+        cats("-user@");
+        cats(d);
+        cats("; qmail-remote never sees it");
+        put();
+        return 1;
+      }
+  return 0;
+}
+
+/* qmail-remote's smtproutes: 0 none, else the host, and the port in *port */
+static stralloc relay = {0};
+static char *route(char *d,unsigned long *port)
+{
+  unsigned int len;
+  unsigned int i;
+  unsigned int keylen;
+  char *x;
+
+  *port = 25;
+  len = str_len(d);
+  for (i = 0;i <= len;++i)
+    if (!i || i == len || d[i] == '.')
+      if ((x = constmap(&maproutes,d + i,len - i))) break;
+  if (i > len) return 0;
+  keylen = len - i;
+  start(d);
+  if (!*x) {
+    cats("no route (");
+    catentry("smtproutes",&routes,x,keylen,1);
+    cats("): an empty route, so qmail-remote looks up the MX");
+    put();
+    return 0;
+  }
+  if (!stralloc_copys(&relay,x) || !stralloc_0(&relay)) tool_nomem();
+  relay.s[str_chr(relay.s,'|')] = 0; /* sagredo's user and password */
+  i = str_chr(relay.s,':');
+  if (relay.s[i]) { scan_ulong(relay.s + i + 1,port); relay.s[i] = 0; }
+  cats("route (");
+  catentry("smtproutes",&routes,x,keylen,1);
+  cats("): qmail-remote sends it to ");
+  catshown(relay.s,str_len(relay.s),1);
+  cats(" port ");
+  catnum(*port);
+  cats(" and does not check a route against its own addresses; the loop guard applies on port 25");
+  put();
+  return relay.s;
+}
+
+/* ": me (ipme 203.0.113.5, control/moreipme:2)", as ipmetest ADDRESS says it */
+static void catsays(char *what,ipme_nets *l,struct ipme_net *n)
+{
+  cats(what);
+  tool_catentry(&out,n);
+  cats(", ");
+  tool_catsource(&out,l,n);
+  cats(")");
+}
+static void catme(struct ip_address *ip)
+{
+  struct ipme_net *m;
+  struct ipme_net *not;
+  ipme_nets *l;
+  unsigned int bits;
+
+  l = &tool_ifaces;
+  bits = 33;
+  if (!(m = ipme_longest(l,ip))) {
+    l = &ipme_more;
+    m = ipme_longest(l,ip);
+    bits = m ? m->bits + 1 : 0;
+  }
+  not = ipme_longest(&ipme_not,ip);
+  if (not && not->bits + 1U >= bits) catsays(": not me (notipme ",&ipme_not,not);
+  else if (m) catsays(": me (ipme ",l,m);
+  else cats(": not me (no entry matches)");
+}
+
+static void probe(char *d,struct ip_address *ip);
+
+/* the addresses, as qmail-remote's main() decides after its DNS lookup */
+static void deliver(char *d,ipalloc *ia,char *relayhost,unsigned long port,int flagalias)
+{
+  unsigned long prefme;
+  unsigned long best;
+  int flagfirst;
+  int i;
+
+  prefme = 100000;
+  best = 100000;
+  for (i = 0;i < (int) ia->len;++i) {
+    start(d);
+    if (relayhost) { cats("address "); catip(&ia->ix[i].ip); }
+    else { cats("mx "); catnum((unsigned long) ia->ix[i].pref); cats(" "); catip(&ia->ix[i].ip); }
+    catme(&ia->ix[i].ip);
+    put();
+    if ((unsigned long) ia->ix[i].pref < best) best = ia->ix[i].pref;
+    if (ipme_check(&ia->ix[i].ip) == 1)
+      if ((unsigned long) ia->ix[i].pref < prefme) prefme = ia->ix[i].pref;
+  }
+  if (relayhost) prefme = 300000;
+  if (flagalias) prefme = 500000;
+
+  start(d);
+  for (i = 0;i < (int) ia->len;++i) if ((unsigned long) ia->ix[i].pref < prefme) break;
+  if (i >= (int) ia->len) {
+    cats("bounces (#5.4.6): the best MX");
+    if (best) { cats(", at preference "); catnum(best); }
+    cats(", is this host; add ");
+    cats(d);
+    cats(" to control/locals or control/virtualdomains, or fix the MX");
+    put();
+  }
+  else {
+    cats("delivers to ");
+    flagfirst = 1;
+    for (i = 0;i < (int) ia->len;++i)
+      if ((unsigned long) ia->ix[i].pref < prefme) {
+        if (!flagfirst) cats(", then ");
+        catip(&ia->ix[i].ip);
+        if (ipme_check(&ia->ix[i].ip) == 1) cats(" (me)");
+        flagfirst = 0;
+      }
+    if (relayhost) { cats(" port "); catnum(port); }
+    if (prefme < 100000) {
+      cats(" only: this host is an MX at preference ");
+      catnum(prefme);
+      cats(", and qmail-remote tries only the exchangers preferred to it");
+    }
+    else if (flagalias)
+      cats(": a CNAME, so qmail-remote tries every exchanger, this host's too");
+    put();
+  }
+  if (!flagprobe) return;
+  if (port != 25) {
+    start(d);
+    cats("no probe: the port is ");
+    catnum(port);
+    cats(", and the loop guard applies on port 25 only");
+    put();
+    return;
+  }
+  for (i = 0;i < (int) ia->len;++i)
+    if (ipme_check(&ia->ix[i].ip) != 1) probe(d,&ia->ix[i].ip);
+}
+
+static ipalloc ia = {0};
+static stralloc host = {0};
+
+void domain_answer(char *d)
+{
+  unsigned long random;
+  unsigned long port;
+  char *relayhost;
+  int flagalias;
+  int r;
+
+  if (local(d)) return;
+  relayhost = route(d,&port);
+  if (!flaghelo) {
+    start(d);
+    cats("defers (#4.3.0): qmail-remote finds no ");
+    cats(tool_dir.s);
+    cats("helohost and no ");
+    cats(tool_dir.s);
+    cats("me");
+    put();
+    temporary(d,"qmail-remote cannot read its control files");
+    return;
+  }
+  flagalias = 0;
+#ifdef IPME_CNAME
+  /* qmail 1.03's addrmangle(): no route, and the domain is an alias: every MX is tried */
+  if (!relayhost) {
+    if (!stralloc_copys(&host,d)) tool_nomem();
+    r = dns_cname(&host);
+    if (r == DNS_MEM) tool_nomem();
+    if (r == DNS_SOFT) {
+      start(d);
+      cats("defers (#4.4.3): the CNAME lookup failed temporarily");
+      put();
+      temporary(d,"a temporary DNS failure");
+      return;
+    }
+    if (r != 0) {
+      flagalias = 1;
+      start(d);
+      if (r == DNS_HARD) cats("cname loop");
+      else { cats("cname "); catshown(host.s,host.len,0); }
+      cats(": qmail-remote does not skip this host's own exchangers for an alias");
+      put();
+    }
+  }
+#endif
+  if (!stralloc_copys(&host,relayhost ? relayhost : d)) tool_nomem();
+  random = (unsigned long) time((time_t *) 0) + ((unsigned long) getpid() << 16);
+  r = relayhost ? dns_ip(&ia,&host) : dns_mxip(&ia,&host,random);
+  if (r == DNS_MEM) tool_nomem();
+  start(d);
+  if (r == DNS_SOFT || (r == 1 && !ia.len)) {
+    cats("defers (#4.1.2): a temporary DNS failure looking up ");
+    cats(relayhost ? relayhost : d);
+    put();
+    temporary(d,"a temporary DNS failure");
+    return;
+  }
+  if (r == DNS_HARD) {
+    cats("bounces (#5.1.2): no host named ");
+    cats(relayhost ? relayhost : d);
+    put();
+    return;
+  }
+  if (!ia.len) {
+    cats("bounces (#5.4.4): no mail exchanger or address");
+    put();
+    return;
+  }
+  if (r == 1) {
+    cats("a temporary DNS failure for an exchanger's address: qmail-remote goes on without it");
+    put();
+    temporary(d,"a temporary DNS failure for an exchanger's address");
+  }
+  deliver(d,&ia,relayhost,port,flagalias);
+}
+
+/* --- -p: who answers on port 25 ------------------------------------ */
+
+static stralloc probed = {0}; /* per address probed: its 4 bytes, what it did, a 0 */
+static stralloc said = {0};
+static stralloc reply = {0};
+
+static int smtpfd;
+static time_t deadline;
+static char inbuf[512];
+static int inlen;
+static int inpos;
+
+/* 1 a byte, 0 the end, -1 an error or the deadline */
+static int get(char *c)
+{
+  time_t t;
+  int r;
+
+  if (inpos == inlen) {
+    t = deadline - time((time_t *) 0);
+    if (t <= 0) { errno = error_timeout; return -1; }
+    r = timeoutread((int) t,smtpfd,inbuf,(int) sizeof inbuf);
+    if (r == 0) errno = 0; /* closed: not a timeout */
+    if (r <= 0) return r;
+    inlen = r;
+    inpos = 0;
+  }
+  *c = inbuf[inpos++];
+  return 1;
+}
+
+/* a byte of a reply, kept as qmail-remote's get() keeps it: no \r, at most 5000 bytes */
+static int getkept(char *c)
+{
+  if (get(c) != 1) return 0;
+  if (*c != '\r' && reply.len < 5000) if (!stralloc_append(&reply,c)) tool_nomem();
+  return 1;
+}
+
+/* one reply, read as qmail-remote's smtpcode() reads it: its code, or -1 */
+static long smtpreply(void)
+{
+  long code;
+  char c;
+  int i;
+
+  reply.len = 0;
+  code = 0;
+  for (i = 0;i < 3;++i) {
+    if (!getkept(&c)) return -1;
+    code = code * 10 + (unsigned char) (c - '0');
+  }
+  for (;;) {
+    if (!getkept(&c)) return -1;
+    if (c != '-') break;
+    while (c != '\n') if (!getkept(&c)) return -1;
+    for (i = 0;i < 3;++i) if (!getkept(&c)) return -1;
+  }
+  while (c != '\n') if (!getkept(&c)) return -1;
+  return code;
+}
+
+static int tell(char *s,unsigned int len)
+{
+  time_t t;
+  int r;
+
+  while (len) {
+    t = deadline - time((time_t *) 0);
+    if (t <= 0) { errno = error_timeout; return -1; }
+    r = timeoutwrite((int) t,smtpfd,s,(int) len);
+    if (r == 0) errno = 0;
+    if (r <= 0) return -1;
+    s += r;
+    len -= r;
+  }
+  return 0;
+}
+
+static void saidc(char *s) { if (!stralloc_cats(&said,s)) tool_nomem(); }
+static void saidnum(unsigned long u) { char s[FMT_ULONG]; if (!stralloc_catb(&said,s,fmt_ulong(s,u))) tool_nomem(); }
+
+/* what a server said, printable, at most 80 bytes */
+static void saidshown(char *s,unsigned int len)
+{
+  unsigned int i;
+  char c;
+
+  for (i = 0;i < len && i < 80;++i) {
+    c = s[i];
+    if ((unsigned char) c < 32 || (unsigned char) c > 126) c = '?';
+    if (!stralloc_append(&said,&c)) tool_nomem();
+  }
+  if (len > 80) saidc("...");
+}
+
+/* the first word of the reply */
+static void saidname(void)
+{
+  unsigned int i;
+  unsigned int j;
+
+  for (i = 4;i < reply.len && (reply.s[i] == ' ' || reply.s[i] == '\t');++i) ;
+  for (j = i;j < reply.len && reply.s[j] != ' ' && reply.s[j] != '\t' && reply.s[j] != '\n';++j) ;
+  if (j == i) saidc("no name");
+  else saidshown(reply.s + i,j - i);
+}
+
+static void saidtimeout(char *what,int t)
+{
+  saidc(what);
+  saidnum((unsigned long) t);
+  saidc((t == 1) ? " second" : " seconds");
+}
+
+/* what ip does on port 25, into said: connect, greeting, EHLO, QUIT */
+static void talk(struct ip_address *ip)
+{
+  struct ipme_net *not;
+  char x[IPFMT];
+  long code;
+  int loop;
+  int r;
+  int e;
+
+  smtpfd = socket(AF_INET,SOCK_STREAM,0);
+  if (smtpfd == -1) strerr_die2sys(111,tool_fatal,"unable to create a socket: ");
+#ifdef IPME_OUTIP
+  r = timeoutconn(smtpfd,ip,&outip,25,timeoutconnect);
+#else
+  r = timeoutconn(smtpfd,ip,25,timeoutconnect);
+#endif
+  if (r == -1) {
+    e = errno; /* before an alloc can change it */
+    if (e == error_timeout) saidtimeout("no answer: no connection within ",timeoutconnect);
+    else { saidc("refuses: "); saidc(error_str(e)); }
+    close(smtpfd);
+    return;
+  }
+  inlen = inpos = 0;
+  deadline = time((time_t *) 0) + timeoutremote;
+  if (fdhome != -1 && chdir(guardhome.s) == -1) strerr_die4sys(111,tool_fatal,"unable to chdir to ",guardhome.s,": ");
+  ipme_loop(&reply,ip,0); /* a new connection: the guard forgets the last one */
+  code = smtpreply();
+  if (code == -1) {
+    if (errno == error_timeout) saidtimeout("no greeting: it connects, but says nothing within ",timeoutremote);
+    else saidc("no greeting: it connects, then closes the connection");
+  }
+  else if (code != 220) {
+    saidc("no greeting: it answers ");
+    saidshown(reply.s,byte_chr(reply.s,reply.len,'\n'));
+  }
+  else {
+    saidc("greets as ");
+    saidname();
+    ipme_loop(&reply,ip,25);
+    loop = 0;
+    if (tell("EHLO ",5) == 0 && tell(helohost.s,helohost.len) == 0 && tell("\r\n",2) == 0 && smtpreply() != -1)
+      loop = ipme_loop(&reply,ip,25);
+    else if (errno == error_timeout) saidtimeout(", then no reply to EHLO within ",timeoutremote);
+    else saidc(", then closes the connection before its reply to EHLO");
+    x[ip_fmt(x,ip)] = 0;
+    if (loop) {
+      saidc(", this host's own name: it is this host behind NAT or a forwarder; add ");
+      saidc(x);
+      saidc(" to control/moreipme (or, if it is another host with our name, to control/notipme)");
+    }
+    else {
+      saidc(": not this host, as the loop guard decides");
+      if ((not = ipme_longest(&ipme_not,ip))) {
+        saidc(" (whatever the name, for notipme ");
+        tool_catentry(&said,not);
+        saidc(", ");
+        tool_catsource(&said,&ipme_not,not);
+        saidc(")");
+      }
+    }
+    tell("QUIT\r\n",6); /* waiting for remote side is just too ridiculous */
+  }
+  if (fdhome != -1 && fchdir(fdhome) == -1) strerr_die2sys(111,tool_fatal,"unable to chdir back: ");
+  close(smtpfd);
+}
+
+/* each address once: a second domain with it gets the same answer */
+static void probe(char *d,struct ip_address *ip)
+{
+  unsigned int i;
+
+  for (i = 0;i < probed.len;i += 5 + str_len(probed.s + i + 4))
+    if (byte_equal(probed.s + i,4,(char *) ip->d)) break;
+  if (i >= probed.len) {
+    said.len = 0;
+    talk(ip);
+    if (!stralloc_catb(&probed,(char *) ip->d,4) || !stralloc_cat(&probed,&said) || !stralloc_0(&probed)) tool_nomem();
+  }
+  start(d);
+  cats("probe ");
+  catip(ip);
+  cats(": ");
+  cats(probed.s + i + 4);
+  put();
+}
