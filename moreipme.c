@@ -559,7 +559,8 @@ static stralloc myname = {0};
 
 /*
 1: myname is the first word of fn's first line, a name the guard can
-trust (dotted, not localhost); 0: it is not; 2: no such file; -1: error
+trust (dotted, no empty label, not localhost); 0: it is not; 2: no such
+file; -1: error
 */
 static int ourname(char *fn)
 {
@@ -578,6 +579,9 @@ static int ourname(char *fn)
   if (!stralloc_copyb(&myname,buf + i,j - i)) return -1;
   if (myname.len >= 9 && !case_diffb(myname.s,9,"localhost"))
     if (myname.len == 9 || myname.s[9] == '.') return 0;
+  if (!myname.len || myname.s[0] == '.' || myname.s[myname.len - 1] == '.') return 0;
+  for (i = 1;i < myname.len;++i)
+    if (myname.s[i] == '.' && myname.s[i - 1] == '.') return 0;
   return byte_chr(myname.s,myname.len,'.') < myname.len;
 }
 
