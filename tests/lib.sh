@@ -2,10 +2,18 @@
 # Every check prints one "ok"/"not ok" line; done_testing prints the plan.
 T_N=0
 T_FAIL=0
+T_TODO= # set by todo: the checks that follow are TAP TODO tests
 T_TOP=$(cd "$(dirname "$0")/../.." && pwd)
 
-ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
-notok() { T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1)); echo "not ok $T_N - $*"; }
+ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*${T_TODO:+ # TODO $T_TODO}"; }
+notok() {
+  T_N=$((T_N + 1)); [ -n "$T_TODO" ] || T_FAIL=$((T_FAIL + 1))
+  echo "not ok $T_N - $*${T_TODO:+ # TODO $T_TODO}"
+}
+# todo REASON: the checks until endtodo are known to fail (a target not
+# met yet): they print, but do not fail the file; prove lists one that passes
+todo() { T_TODO=$*; }
+endtodo() { T_TODO=; }
 diag() { echo "$*" | sed 's/^/# /'; }
 
 # is GOT WANT NAME

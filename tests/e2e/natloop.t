@@ -279,7 +279,10 @@ checkguard() {
   sleep 2
   wall=$(secs "$t0" "$t1") cpu=$(cpus "$u0" "$u1")
   deflog=$(grep 'deferral:' "$log" | head -n 1)
-  like "$deflog" 'deferral: Connected_to_203\.0\.113\.5_but_it_greeted_me_with_my_own_name_mail\.test:_this_is_a_mail_loop\._If_203\.0\.113\.5_is_this_host,_add_it_to_control/moreipme\._\(#4\.4\.6\)/$' "$n $l: deferred, and the log names 203.0.113.5, the name and control/moreipme"
+  like "$deflog" 'deferral: Connected_to_203\.0\.113\.5_but_it_greeted_me_with_my_own_name_mail\.test:_a_mail_loop\._' "$n $l: deferred, and the log names 203.0.113.5 and the name"
+  # the advice, for the three cases (issue 19): this host, another host with our name, a route
+  like "$deflog" '_If_[^;]*_this_host,_add_[^;]*_to_control/moreipme;_if_another_host_has_this_name,_[^;]*control/notipme_or_give_it_a_name_of_its_own;_if_control/smtproutes_sends_mail_there,_fix_the_route\._\(#4\.4\.6\)/$' \
+    "$n $l: ... and says what to do if it is this host (moreipme), another host with this name (notipme, or a name of its own), or a route (smtproutes)"
   dnatn=$(($(dnat) - d0)) conns=$(count '^tcpserver: ok ' "$slog")
   tries=$(count 'starting delivery .* to remote' "$log") accepted=$(count 'success:.*accepted_message' "$log")
   is "$dnatn" 1 "$n $l: one connection through the router"

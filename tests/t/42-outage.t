@@ -6,9 +6,12 @@
 #   smtpd      with a typo in moreipme (then notipme) qmail-smtpd greets and
 #              takes mail; only MAIL or RCPT with a [a.b.c.d] that needs the
 #              lists gets 451, a fixed text that names no file and shows
-#              none of its content, and standard error has file and line,
-#              once; fixed, it is rewritten. With no interface list
-#              (SIOCGIFCONF failing) it greets 220, no longer 421
+#              none of its content, for that command only, and standard
+#              error has file, line and reason (not the line's text), once
+#              a process; fixed, it is rewritten, in a new session and in
+#              the same one (a failed read is not remembered). With no
+#              interface list (SIOCGIFCONF failing) it greets 220, no
+#              longer 421
 #   mode 711   a control directory that cannot be listed: qmail-remote
 #              delivers, qmail-smtpd greets and rewrites, as their own
 #              users (qmailr, qmaild) if they exist, else as nobody
@@ -78,7 +81,7 @@ smtpd() {
   printf "$in" | TCPREMOTEIP=127.0.0.1 TCPLOCALIP=127.0.0.1 timeout 10 "$@" "$prefix/bin/qmail-smtpd" 2> "$scratch/smtpd.err" | tr -d '\r'
 }
 fixed='451 temporary local configuration problem (#4.3.0)'
-why='qmail-smtpd: unable to tell which addresses are mine: '
+why='ipme: unable to tell which addresses are mine: '
 
 # asuser NAME: sets $as to run as the account NAME if it exists, else as
 # nobody, and $asname to the name
@@ -129,7 +132,7 @@ checksmtpd() {
     *control/*|*203.0.113.300*|*typo*|*"octet over"*) notok "$name: typo in $file: ... no reply names the file or shows its content"; diag "$out" ;;
     *) ok "$name: typo in $file: ... no reply names the file or shows its content" ;;
   esac
-  is "$err" "${why}control/$file line 2: octet over 255: 203.0.113.300" "$name: typo in $file: ... standard error has file, line and reason, once for two 451s"
+  is "$err" "${why}control/$file line 2: octet over 255" "$name: typo in $file: ... standard error has file, line and reason, not the line, once for two 451s"
   if [ "$file" = moreipme ]; then printf '# fixed\n203.0.113.5\n' > "$c/moreipme"
   else printf '# fixed\n198.51.100.128/25\n' > "$c/notipme"; fi
   out=$(smtpd 'HELO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<box@[203.0.113.5]>\r\nRCPT TO:<box@[203.0.113.6]>\r\nQUIT\r\n')
@@ -137,7 +140,35 @@ checksmtpd() {
     "250 ok 553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1) " \
     "$name: $file fixed: box@[203.0.113.5] is rewritten to localiphost and accepted, box@[203.0.113.6] is not"
   is "$(cat "$scratch/smtpd.err")" "" "$name: $file fixed: ... and standard error is empty"
+
+  # fixed in the middle of a session: the next literal is read afresh
+  printf '# typo\n203.0.113.300\n' > "$c/$file"
+  out=$(midsession 'HELO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<box@[203.0.113.5]>\r\nRCPT TO:<u@example.org>\r\n' 5 \
+    "fix $file" 'RCPT TO:<box@[203.0.113.5]>\r\nQUIT\r\n')
+  is "$(printf '%s\n' "$out" | sed -n 4,6p | tr '\n' ' ')" "$fixed 250 ok 250 ok " \
+    "$name: $file fixed during a session: box@[203.0.113.5] 451, an ordinary RCPT 250, then, fixed, box@[203.0.113.5] 250"
+  like "$(printf '%s\n' "$out" | sed -n 7p)" '^221 ' "$name: $file fixed during a session: ... and QUIT 221"
+  is "$(cat "$scratch/smtpd.err")" "${why}control/$file line 2: octet over 255" "$name: $file fixed during a session: ... standard error has the one reason"
   rm -f "$c/notipme"
+}
+
+# fix FILE: the typo of checksmtpd fixed, by a rename as the README says
+fix() {
+  if [ "$1" = moreipme ]; then printf '# fixed\n203.0.113.5\n' > "$c/moreipme.new"
+  else printf '# fixed\n198.51.100.128/25\n' > "$c/notipme.new"; fi
+  mv "$c/$1.new" "$c/$1"
+}
+
+# midsession FIRST N COMMAND REST: qmail-smtpd is sent FIRST (printf format);
+# once it has answered with N lines, COMMAND runs; then it is sent REST.
+# Its answers, CRs removed; its standard error in $scratch/smtpd.err
+midsession() {
+  rm -f "$scratch/mid.out"
+  { printf "$1"
+    n=0; until [ -f "$scratch/mid.out" ] && [ "$(wc -l < "$scratch/mid.out")" -ge "$2" ] || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+    $3
+    printf "$4"; } | TCPREMOTEIP=127.0.0.1 TCPLOCALIP=127.0.0.1 timeout 30 "$prefix/bin/qmail-smtpd" > "$scratch/mid.out" 2> "$scratch/smtpd.err"
+  tr -d '\r' < "$scratch/mid.out"
 }
 
 # no interface list (SIOCGIFCONF fails): stock answered 421 at connect;
@@ -150,7 +181,7 @@ checknoifaces() {
   is "$(printf '%s\n' "$out" | sed -n 2,4p | tr '\n' ' ')" "250 mail.example.org 250 ok 250 ok " "$name: no interface list: ... HELO, MAIL and an ordinary RCPT get 250"
   is "$(printf '%s\n' "$out" | sed -n 5p)" "$fixed" "$name: no interface list: ... box@[127.0.0.1] gets the fixed 451"
   like "$(printf '%s\n' "$out" | sed -n 6p)" '^221 ' "$name: no interface list: ... and QUIT gets 221"
-  is "$(cat "$scratch/smtpd.err")" "${why}System resources temporarily unavailable." "$name: no interface list: ... standard error says why"
+  is "$(cat "$scratch/smtpd.err")" "${why}unable to list the network interfaces: input/output error" "$name: no interface list: ... standard error says why"
 }
 
 # control mode 711: nobody can list it, and the files are readable

@@ -5,7 +5,7 @@
 # installs anything, an installed control directory with a line the
 # patch refuses, and installs once it is fixed (setup depends on our rule
 # moreipme, whose ./ipmecheck runs before the install); a moreipme written for
-# 0.6 passes; and README.md's "Changing the files" recipe, run as
+# 0.6 passes; and the "Changing the files" recipe, run as
 # written in a scratch prefix, installs a new file, and leaves the old
 # one alone when the new one is refused.
 . "$(dirname "$0")/../lib.sh"
@@ -59,11 +59,15 @@ refused() {
   else ok "$name: ... before installing anything"; fi
 }
 
-# the recipe: the first indented block after "## Changing the files"
-awk '/^## Changing the files/ { f = 1; next }
-  f && /^    / { b = 1; print substr($0, 5); next }
-  f && b { exit }' "$T_TOP/README.md" > "$scratch/recipe"
-like "$(cat "$scratch/recipe")" '^mv |&& mv ' "README.md has the recipe, ending in a rename"
+# the recipe: the first indented block after the heading "Changing the
+# files" in moreipme.README (what an admin reads), else in README.md
+for doc in moreipme.README README.md; do
+  awk '/^(#+ *)?Changing the files *$/ { f = 1; next }
+    f && /^    / { b = 1; print substr($0, 5); next }
+    f && b { exit }' "$T_TOP/$doc" > "$scratch/recipe"
+  [ -s "$scratch/recipe" ] && break
+done
+like "$(cat "$scratch/recipe")" '^mv |&& mv ' "$doc has the recipe, ending in a rename"
 # an editor that appends $line to the file it edits
 printf '#!/bin/sh\necho "$line" >> "$1"\n' > "$scratch/editor"
 chmod 755 "$scratch/editor"
@@ -77,6 +81,7 @@ recipe() {
 checkrecipe() {
   name=$1
   rm -f "$prefix/control/moreipme" "$prefix/control/notipme"
+  before=$(ls -A "$prefix/control")
   recipe 203.0.113.5
   is "$(cat "$prefix/control/moreipme" 2>&1)" "203.0.113.5" "$name: the README recipe makes a first moreipme"
   is "$(stat -c %a "$prefix/control/moreipme" 2>&1)" "644" "$name: ... mode 644 under umask 077"
@@ -84,23 +89,48 @@ checkrecipe() {
   recipe 203.0.113.6
   is "$(cat "$prefix/control/moreipme" 2>&1)" "203.0.113.5
 203.0.113.6" "$name: the recipe adds a line to an existing moreipme"
+  is "$(ls -A "$prefix/control" | tr '\n' ' ')" "$(printf '%s\n' $before moreipme | sort | tr '\n' ' ')" \
+    "$name: ... and leaves nothing else in the control directory"
   recipe 203.0.113.300
-  like "$(cat "$scratch/recipe.out")" 'moreipme line 3: octet over 255: 203\.0\.113\.300' "$name: the recipe shows a refused line"
+  like "$(cat "$scratch/recipe.out")" 'moreipme(\.new)? line 3: octet over 255: 203\.0\.113\.300' "$name: the recipe shows a refused line"
+  case $(cat "$scratch/recipe.out") in
+    *"$scratch/rtmp"*) notok "$name: ... naming the file being edited, not a temporary copy"; diag "$(cat "$scratch/recipe.out")" ;;
+    *) ok "$name: ... naming the file being edited, not a temporary copy" ;;
+  esac
   is "$(cat "$prefix/control/moreipme" 2>&1)" "203.0.113.5
 203.0.113.6" "$name: ... and leaves the installed file alone"
-  is "$(ls "$prefix/control" | grep -c '^moreipme\.new$')" 1 "$name: ... keeping moreipme.new to fix"
-  rm -f "$prefix/control/moreipme.new"
+  # the copy being edited: moreipme.new, ipme.new/moreipme or the like
+  kept=$(cd "$prefix/control" && grep -rlx '203\.0\.113\.300' . | sed 's|^\./||' | grep -vx moreipme)
+  [ -n "$kept" ] && [ "$(printf '%s\n' "$kept" | wc -l)" = 1 ] && ok "$name: ... keeping the edited copy to fix ($kept)" ||
+    { notok "$name: ... keeping the edited copy to fix"; diag "$kept"; }
+  # given up: the copy removed, and the directory it is in if it is one of the recipe's
+  for k in $kept; do
+    rm -f "$prefix/control/$k"
+    case $k in */*) rm -rf "$prefix/control/${k%%/*}" ;; esac
+  done
   is "$(ls -A "$scratch/rtmp")" "" "$name: the recipe leaves no temporary directory behind"
 }
 
 checkupgrade() {
   name=$1
   work=$scratch/$name.work prefix=$scratch/$name.prefix build=$work/$name
+  [ ! -e "$prefix" ] && ok "$name: a fresh install: no $prefix, so no control directory yet" ||
+    notok "$name: a fresh install: no $prefix, so no control directory yet"
   if "$T_TOP/tools/try" "$UPSTREAM/$name" "$prefix" "$work" > "$scratch/try.out" 2>&1; then
-    ok "$name: a fresh install (no control directory yet) passes ipmecheck silently"
+    ok "$name: ... make setup check installs it (tools/try)"
   else notok "$name: a fresh install"; diag "$(tail -20 "$scratch/try.out")"; return; fi
+  # try's make setup check: ./ipmecheck, then at once the install, nothing between
+  is "$(sed -n '/^\.\/ipmecheck$/,/^\.\/inst/p' "$work/setup.out" | sed '$s/^\.\/inst.*/INSTALL/' | tr '\n' ' ')" "./ipmecheck INSTALL " \
+    "$name: ... where ./ipmecheck ran before the install and said nothing"
+  # and again on its own, with no control directory, as on a fresh host
+  mv "$prefix/control" "$prefix/control.off"
+  out=$(cd "$build" && ./ipmecheck 2>&1); rc=$?
+  mv "$prefix/control.off" "$prefix/control"
+  is "$rc:$out" "0:" "$name: ... ./ipmecheck with no control directory exits 0 and prints nothing"
+  out=$(cd "$build" && ./ipmecheck 2>&1); rc=$?
+  is "$rc:$out" "0:" "$name: ... and with the installed control directory (no moreipme, no notipme) too"
   refused "$name" 192.0.2.300 "octet over 255"
-  refused "$name" 192.0.2.0/255.0.255.0 "mask not contiguous"
+  refused "$name" 192.0.2.0/255.0.255.0 "bad mask"
   printf '# the public address\n203.0.113.5\n' > "$prefix/control/moreipme"
   if setup; then ok "$name: with the line fixed, make setup installs"; else notok "$name: with the line fixed, make setup installs"; diag "$(tail -5 "$scratch/setup.out")"; fi
   # setup: moreipme, our rule, whose recipe is ./ipmecheck: before the install
@@ -115,6 +145,8 @@ checkupgrade() {
   printf '\357\273\277203.0.113.5\n192.0.2.1 # the router\n192.0.2.010\n2001:db8::1\n' > "$prefix/control/moreipme"
   if setup; then ok "$name: make setup accepts a moreipme written for 0.6"
   else notok "$name: make setup accepts a moreipme written for 0.6"; diag "$(grep fatal "$scratch/setup.out")"; fi
+  is "$(grep -e ipmeprint -e ipmecheck -e warning "$scratch/setup.out" | grep -v -x '\./ipmecheck')" "" \
+    "$name: ... without a warning (leading zeros are for ipmeprint -v to point out)"
   checkrecipe "$name"
 }
 
