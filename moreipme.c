@@ -19,6 +19,7 @@
 #include "substdio.h"
 #include "subfd.h"
 #include "alloc.h"
+#include "gen_allocdefs.h"
 #include "byte.h"
 #include "case.h"
 #include "str.h"
@@ -38,39 +39,9 @@ stralloc ipme_line = {0};
 static stralloc why = {0};
 static int loaded = 0;
 
-int ipme_append(ipme_nets *l,struct ipme_net *n)
-{
-  struct ipme_net *x;
-  unsigned int a;
-  unsigned int i;
+GEN_ALLOC_readyplus(ipme_nets,struct ipme_net,n,len,a,i,k,x,16,ipme_nets_readyplus)
+GEN_ALLOC_append(ipme_nets,struct ipme_net,n,len,a,i,k,x,16,ipme_nets_readyplus,ipme_append)
 
-  if (l->len == l->a) {
-    a = l->a ? l->a + l->a : 16;
-    if (a <= l->a || a > 0xfffffffU / sizeof(*x)) return 0;
-    x = (struct ipme_net *) alloc(a * (unsigned int) sizeof(*x));
-    if (!x) return 0;
-    for (i = 0;i < l->len;++i) x[i] = l->n[i];
-    if (l->n) alloc_free((char *) l->n);
-    l->n = x;
-    l->a = a;
-  }
-  l->n[l->len++] = *n;
-  return 1;
-}
-
-static unsigned long num(struct ip_address *ip)
-{
-  return ((unsigned long) ip->d[0] << 24) | ((unsigned long) ip->d[1] << 16)
-       | ((unsigned long) ip->d[2] << 8) | (unsigned long) ip->d[3];
-}
-
-static unsigned long mask(unsigned int bits)
-{
-  if (!bits) return 0;
-  return (0xffffffffUL << (32 - bits)) & 0xffffffffUL;
-}
-
-static int isdigit09(char c) { return (unsigned char) (c - '0') < 10; }
 static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 /* decimal, as ip_scan and 0.6 read it: 010 is ten; 0 if a non-digit */
@@ -79,7 +50,7 @@ static int decimal(char *s,unsigned int len,unsigned long *u)
   *u = 0;
   if (!len) return 0;
   for (;len;--len,++s) {
-    if (!isdigit09(*s)) return 0;
+    if ((unsigned char) (*s - '0') > 9) return 0;
     if (*u < 1000) *u = 10 * *u + (*s - '0');
   }
   return 1;
@@ -103,6 +74,12 @@ static char *dotted(char *s,unsigned int len,unsigned long *u)
   return (dots == 3) ? 0 : "not an address";
 }
 
+static unsigned long mask(unsigned int bits)
+{
+  return bits ? (0xffffffffUL << (32 - bits)) & 0xffffffffUL : 0;
+}
+
+/* /N or /a.b.c.d, contiguous */
 static char *masklen(char *s,unsigned int len,unsigned char *bits)
 {
   unsigned long m;
@@ -134,34 +111,28 @@ static int isipv6(char *s,unsigned int len)
   for (i = 0,colons = 0,dots = 0;i < slash;++i)
     if (s[i] == ':') { if (dots) return 0; ++colons; }
     else if (s[i] == '.') ++dots;
-    else if (!s[i] || !"0123456789abcdefABCDEF"[str_chr("0123456789abcdefABCDEF",s[i])]) return 0;
+    else if (byte_chr("0123456789abcdefABCDEF",22,s[i]) == 22) return 0;
   return colons >= 2;
 }
 
 static char *entry(struct ipme_net *n,char *s,unsigned int len)
 {
+  unsigned int colon;
   unsigned int slash;
   unsigned long u;
   char *e;
 
-  if (byte_chr(s,len,':') < len)
-    return (byte_chr(s,len,'.') < byte_chr(s,len,':')) ? "a port is not part of an entry" : "bad IPv6 address";
+  colon = byte_chr(s,len,':');
+  if (colon < len) return (byte_chr(s,len,'.') < colon) ? "a port is not part of an entry" : "bad IPv6 address";
   slash = byte_chr(s,len,'/');
   if ((e = dotted(s,slash,&u))) return e;
   n->bits = 32;
-  if (slash < len)
-    if ((e = masklen(s + slash + 1,len - slash - 1,&n->bits))) return e;
+  if (slash < len && (e = masklen(s + slash + 1,len - slash - 1,&n->bits))) return e;
   n->ip.d[0] = u >> 24; n->ip.d[1] = u >> 16; n->ip.d[2] = u >> 8; n->ip.d[3] = u;
   return 0;
 }
 
-static int iscomment(char *s,unsigned int len)
-{
-  while (len && blank(*s)) { ++s; --len; }
-  return len && *s == '#';
-}
-
-/* 1: an entry in *n; 0: nothing for qmail (empty, comment, IPv6); -1: *why */
+/* 1: an entry in *n; 0: nothing for qmail (empty, comment, IPv6); -1: *reason */
 int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **reason)
 {
   unsigned int end;
@@ -178,68 +149,14 @@ int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **reason)
   return (*reason = entry(n,s,end)) ? -1 : 1;
 }
 
-static int allblank(char *s,unsigned int len)
-{
-  while (len) if (!blank(s[--len])) return 0;
-  return 1;
-}
-
-/*
-The next line into ipme_line, less its \n and a BOM that starts the
-file: 1; 0: no more; -1: errno. ipme_line keeps the first IPME_LINEMAX
-bytes. *toolong: the line has more, the \r of a CRLF line aside, and is
-no comment and no empty line; the rest of it is left unread.
-*/
-static int readline(substdio *ss,int flagfirst,int *toolong)
-{
-  unsigned int n;
-  unsigned int k;
-  char *x;
-  char ch;
-  int blanks; /* past the limit: -1 a comment, 1 only blanks so far */
-  int cr;
-  int r;
-
-  ipme_line.len = 0;
-  *toolong = 0;
-  if (flagfirst && (r = substdio_feed(ss)) >= 3 && byte_equal(substdio_PEEK(ss),3,"\357\273\277"))
-    substdio_SEEK(ss,3);
-  for (n = 0,blanks = 0,cr = 0;;) {
-    if ((r = substdio_feed(ss)) == -1) return -1;
-    if (!r) return n > 0;
-    x = substdio_PEEK(ss);
-    k = byte_chr(x,r,'\n');
-    if (k > IPME_LINEMAX - ipme_line.len) k = IPME_LINEMAX - ipme_line.len;
-    if (k) { /* what fits, at once */
-      byte_copy(ipme_line.s + ipme_line.len,k,x);
-      ipme_line.len += k;
-      n += k;
-      substdio_SEEK(ss,k);
-      continue;
-    }
-    ch = *x;
-    substdio_SEEK(ss,1);
-    ++n;
-    if (ch == '\n') return 1;
-    if (!blanks) blanks = iscomment(ipme_line.s,ipme_line.len) ? -1 : allblank(ipme_line.s,ipme_line.len);
-    if (blanks == 1 && ch == '#') blanks = -1;
-    if (blanks == -1 || (blanks == 1 && blank(ch))) continue;
-    if (ch == '\r' && !cr) { cr = 1; continue; }
-    *toolong = 1;
-    return 1;
-  }
-}
-
 /* why = a b c d e, and -1; 0 if out of memory */
 static int fail(char *a,char *b,char *c,char *d,char *e)
 {
-  char *piece[5];
-  int i;
-
-  piece[0] = a; piece[1] = b; piece[2] = c; piece[3] = d; piece[4] = e;
-  why.len = 0;
-  for (i = 0;i < 5;++i) if (!stralloc_cats(&why,piece[i])) break;
-  if (i == 5 && stralloc_0(&why)) { --why.len; return -1; }
+  if (stralloc_copys(&why,a) && stralloc_cats(&why,b) && stralloc_cats(&why,c)
+      && stralloc_cats(&why,d) && stralloc_cats(&why,e) && stralloc_0(&why)) {
+    --why.len;
+    return -1;
+  }
   why.len = 0;
   return 0;
 }
@@ -254,16 +171,44 @@ static int failsys(char *a,char *b)
   return fail(a,b,": ",error_str(e),"");
 }
 
-/* 1: open; 2: no such file; 0 or -1: failed. A dangling link is a mistake. */
-static int openfile(char *fn,int *fd)
+/* 1: blanks only; 2: a comment; 3: anything else */
+static int kind(char *s,unsigned int len)
 {
-  struct stat st;
+  while (len && blank(*s)) { ++s; --len; }
+  if (!len) return 1;
+  return (*s == '#') ? 2 : 3;
+}
 
-  *fd = open(fn,O_RDONLY | O_NONBLOCK);
-  if (*fd != -1) return 1;
-  if (errno != error_noent) return failsys("unable to read ",fn);
-  if (lstat(fn,&st) == -1) return (errno == error_noent) ? 2 : failsys("unable to read ",fn);
-  return fail("unable to read ",fn,": ","symbolic link to a file that does not exist","");
+/*
+The next line into ipme_line, less its \n: 1; 0: no more; -1: errno.
+Past IPME_LINEMAX bytes (the \r of a CRLF aside), a comment or a blank
+line is read to its end; any other line sets *toolong and the rest of
+it is left unread (a moreipme linked to /dev/zero).
+*/
+static int readline(substdio *ss,int *toolong)
+{
+  int past; /* what the line is, once past the limit: see kind() */
+  int cr;
+  int r;
+  char ch;
+
+  ipme_line.len = 0;
+  *toolong = 0;
+  for (past = 0,cr = 0;;) {
+    if ((r = substdio_feed(ss)) <= 0) return r ? -1 : (ipme_line.len > 0);
+    ch = *substdio_PEEK(ss);
+    substdio_SEEK(ss,1);
+    if (ch == '\n') return 1;
+    if (cr) break;
+    if (ipme_line.len < IPME_LINEMAX) { ipme_line.s[ipme_line.len++] = ch; continue; }
+    if (!past) past = kind(ipme_line.s,ipme_line.len);
+    if (past == 1 && ch == '#') past = 2;
+    if (past == 2 || (past == 1 && blank(ch))) continue;
+    if (ch != '\r') break;
+    cr = 1;
+  }
+  *toolong = 1;
+  return 1;
 }
 
 static int readlines(substdio *ss,ipme_nets *l,char *fn,int flagmore)
@@ -275,16 +220,11 @@ static int readlines(substdio *ss,ipme_nets *l,char *fn,int flagmore)
   int toolong;
   int r;
 
-  for (line = 1;(r = readline(ss,line == 1,&toolong)) == 1;++line) {
+  if (substdio_feed(ss) >= 3 && byte_equal(substdio_PEEK(ss),3,"\357\273\277")) substdio_SEEK(ss,3);
+  for (line = 1;(r = readline(ss,&toolong)) == 1;++line) {
     r = ipme_scan(&n,ipme_line.s,ipme_line.len,&reason);
-    if (toolong) {
-      r = -1;
-      reason = "line too long";
-    }
-    if (r == 1 && flagmore && n.bits < 8) {
-      r = -1;
-      reason = "network shorter than /8 (most of the Internet would be me)";
-    }
+    if (toolong) { r = -1; reason = "line too long"; }
+    if (r == 1 && flagmore && n.bits < 8) { r = -1; reason = "network shorter than /8 (most of the Internet would be me)"; }
     if (r == -1) {
       strnum[fmt_ulong(strnum,line)] = 0;
       return fail(fn," line ",strnum,": ",reason);
@@ -292,19 +232,24 @@ static int readlines(substdio *ss,ipme_nets *l,char *fn,int flagmore)
     n.line = line;
     if (r == 1 && !ipme_append(l,&n)) return 0;
   }
-  if (r == -1) return failsys("unable to read ",fn);
-  return 1;
+  return (r == -1) ? failsys("unable to read ",fn) : 1;
 }
 
-/* missing: an empty list. 1, 0 (out of memory) or -1 (ipme_error()) */
+/* missing: an empty list; a dangling link is a mistake. 1, 0 (out of memory) or -1 (ipme_error()) */
 int ipme_readfile(ipme_nets *l,char *fn,int flagmore)
 {
   char buf[4096];
+  struct stat st;
   substdio ss;
   int fd;
   int r;
 
-  if ((r = openfile(fn,&fd)) != 1) return (r == 2) ? 1 : r;
+  fd = open(fn,O_RDONLY | O_NONBLOCK);
+  if (fd == -1) {
+    if (errno != error_noent) return failsys("unable to read ",fn);
+    if (lstat(fn,&st) == 0) return fail("unable to read ",fn,": ","symbolic link to a file that does not exist","");
+    return (errno == error_noent) ? 1 : failsys("unable to read ",fn);
+  }
   r = 0;
   if (stralloc_ready(&ipme_line,IPME_LINEMAX)) {
     substdio_fdbuf(&ss,read,fd,buf,sizeof buf);
@@ -317,8 +262,8 @@ int ipme_readfile(ipme_nets *l,char *fn,int flagmore)
 static stralloc ifbuf = {0};
 
 /*
-Every interface record into ifbuf. Linux says how much it needs; where
-the kernel does not, the buffer grows, but not without end.
+Every interface record into ifbuf. Linux tells the size it needs; where
+the kernel does not, the buffer doubles, but only to a few MB.
 */
 static int ifconf(int s)
 {
@@ -332,7 +277,7 @@ static int ifconf(int s)
   ifc.ifc_len = 0;
   if (ioctl(s,SIOCGIFCONF,&ifc) >= 0 && ifc.ifc_len > 0) {
     len = ifc.ifc_len + sizeof(struct ifreq) + 65;
-    if (len < max / 2) max = len * 2 + max; else max = len * 2;
+    max += len;
   }
   for (;;) {
     if (!stralloc_ready(&ifbuf,len)) return 0;
@@ -344,28 +289,8 @@ static int ifconf(int s)
     }
     else if (errno != EINVAL) return -1;
     if (len >= max) { errno = EINVAL; return -1; }
-    len = (len > max / 2) ? max : len * 2;
+    len = (len > max / 2) ? max : len + len;
   }
-}
-
-static unsigned int recordlen(struct ifreq *ifr)
-{
-#ifdef HASSALEN
-  unsigned int len;
-  len = sizeof(ifr->ifr_name) + ifr->ifr_addr.sa_len;
-  if (len > sizeof(*ifr)) return len;
-#endif
-  return sizeof(*ifr);
-}
-
-static int isup(int s,struct ifreq *ifr)
-{
-  struct ifreq flags;
-
-  byte_zero((char *) &flags,(unsigned int) sizeof(flags));
-  byte_copy(flags.ifr_name,(unsigned int) sizeof(flags.ifr_name),ifr->ifr_name);
-  if (ioctl(s,SIOCGIFFLAGS,(char *) &flags) == -1) return 0;
-  return (flags.ifr_flags & IFF_UP) != 0;
 }
 
 static int eachiface(int s,int (*take)(struct ip_address *,char *))
@@ -377,24 +302,26 @@ static int eachiface(int s,int (*take)(struct ip_address *,char *))
   unsigned int len;
   int up;
 
-  name[0] = 0;
-  name[IFNAMSIZ] = 0;
+  byte_zero(name,sizeof name);
   up = 0;
   for (x = ifbuf.s;x < ifbuf.s + ifbuf.len;x += len) {
-    /* a copy: records need not be aligned, and ioctls must not write over them */
+    /* a copy: records need not be aligned, and SIOCGIFFLAGS writes over it */
     len = ifbuf.s + ifbuf.len - x;
-    if (len > sizeof(r)) len = sizeof(r);
-    byte_zero((char *) &r,(unsigned int) sizeof(r));
+    if (len < sizeof r) byte_zero((char *) &r,sizeof r); else len = sizeof r;
     byte_copy((char *) &r,len,x);
-    len = recordlen(&r);
+#ifdef HASSALEN
+    len = sizeof r.ifr_name + r.ifr_addr.sa_len;
+    if (len < sizeof r) len = sizeof r;
+#else
+    len = sizeof r;
+#endif
     if (r.ifr_addr.sa_family != AF_INET) continue;
-    if (!name[0] || str_diffn(name,r.ifr_name,IFNAMSIZ)) { /* an interface's addresses come together */
-      byte_copy(name,IFNAMSIZ,r.ifr_name);
-      up = isup(s,&r);
-    }
-    if (!up) continue;
     byte_copy((char *) &ip,4,(char *) &((struct sockaddr_in *) &r.ifr_addr)->sin_addr);
-    if (!take(&ip,name)) return 0;
+    if (str_diffn(name,r.ifr_name,IFNAMSIZ)) { /* an interface's addresses come together */
+      byte_copy(name,IFNAMSIZ,r.ifr_name);
+      up = ioctl(s,SIOCGIFFLAGS,(char *) &r) == 0 && (r.ifr_flags & IFF_UP);
+    }
+    if (up && !take(&ip,name)) return 0;
   }
   return 1;
 }
@@ -405,12 +332,11 @@ int ipme_ifaces(int (*take)(struct ip_address *ip,char *ifname))
   int s;
   int r;
 
-  if ((s = socket(AF_INET,SOCK_STREAM,0)) == -1)
-    return failsys("unable to list the network interfaces","");
-  r = ifconf(s);
+  r = -1;
+  if ((s = socket(AF_INET,SOCK_STREAM,0)) != -1)
+    if ((r = ifconf(s)) == 1) r = eachiface(s,take);
   if (r == -1) r = failsys("unable to list the network interfaces","");
-  if (r == 1) r = eachiface(s,take);
-  close(s);
+  if (s != -1) close(s);
   return r;
 }
 
@@ -419,18 +345,18 @@ static int takeiface(struct ip_address *ip,char *ifname)
   struct ip_mx ix;
 
   (void) ifname;
-  byte_zero((char *) &ix,(unsigned int) sizeof(ix));
+  byte_zero((char *) &ix,sizeof ix);
   ix.ip = *ip;
   return ipalloc_append(&ipme,&ix);
 }
 
-static int builtin(char *ip,unsigned int bits)
+static int builtin(char *s)
 {
   struct ipme_net n;
+  char *reason;
 
-  byte_zero((char *) &n,(unsigned int) sizeof(n));
-  byte_copy((char *) &n.ip,4,ip);
-  n.bits = bits;
+  ipme_scan(&n,s,str_len(s),&reason);
+  n.line = 0;
   return ipme_append(&ipme_more,&n);
 }
 
@@ -452,8 +378,7 @@ int ipme_load(char *dir)
   ipme.len = 0;
   ipme_more.len = 0;
   ipme_not.len = 0;
-  if (!builtin("\177\0\0\0",8)) return 0;
-  if (!builtin("\0\0\0\0",32)) return 0; /* "this host" (RFC 1122, 3.2.1.3) */
+  if (!builtin("127.0.0.0/8") || !builtin("0.0.0.0")) return 0; /* "this host", RFC 1122 3.2.1.3 */
   if (!takeiface(&ipme_more.n[1].ip,"")) return 0; /* and in ipme, as netqmail's ipme.c */
   if ((r = ipme_ifaces(takeiface)) != 1) return r;
   if ((r = readlist(&ipme_more,dir,"moreipme",1)) != 1) return r;
@@ -472,8 +397,13 @@ int ipme_init(void)
 /* what made ipme_init or ipme_loop say no, without a period */
 char *ipme_error(void)
 {
-  if (!why.len) return "Out of memory";
-  return why.s;
+  return why.len ? why.s : "Out of memory";
+}
+
+static unsigned long num(struct ip_address *ip)
+{
+  return ((unsigned long) ip->d[0] << 24) | ((unsigned long) ip->d[1] << 16)
+       | ((unsigned long) ip->d[2] << 8) | (unsigned long) ip->d[3];
 }
 
 struct ipme_net *ipme_longest(ipme_nets *l,struct ip_address *ip)
@@ -557,12 +487,8 @@ read guards nothing.
 
 static stralloc myname = {0};
 
-/*
-1: myname is the first word of fn's first line, a name the guard can
-trust (dotted, no empty label, not localhost); 0: it is not; 2: no such
-file; -1: error
-*/
-static int ourname(char *fn)
+/* 1: myname is the first word of fn; 2: no such file; -1: error */
+static int firstword(char *fn)
 {
   char buf[256];
   unsigned int i;
@@ -570,30 +496,39 @@ static int ourname(char *fn)
   int fd;
   int r;
 
-  if ((r = openfile(fn,&fd)) != 1) return (r == 2) ? 2 : -1;
+  if ((fd = open(fn,O_RDONLY | O_NONBLOCK)) == -1) return (errno == error_noent) ? 2 : -1;
   r = read(fd,buf,sizeof buf); /* the first word is in it */
   close(fd);
   if (r == -1) return -1;
   for (i = 0;i < (unsigned int) r && blank(buf[i]);++i) ;
   for (j = i;j < (unsigned int) r && !blank(buf[j]) && buf[j] != '\n';++j) ;
-  if (!stralloc_copyb(&myname,buf + i,j - i)) return -1;
-  if (myname.len >= 9 && !case_diffb(myname.s,9,"localhost"))
-    if (myname.len == 9 || myname.s[9] == '.') return 0;
-  if (!myname.len || myname.s[0] == '.' || myname.s[myname.len - 1] == '.') return 0;
-  for (i = 1;i < myname.len;++i)
-    if (myname.s[i] == '.' && myname.s[i - 1] == '.') return 0;
-  return byte_chr(myname.s,myname.len,'.') < myname.len;
+  return stralloc_copyb(&myname,buf + i,j - i) ? 1 : -1;
 }
 
+/* 1: myname is the name we greet with, one the guard can trust: dotted, no empty label, not localhost */
+static int ourname(void)
+{
+  unsigned int i;
+  int r;
+
+  if ((r = firstword("control/smtpgreeting")) == 2) r = firstword("control/me");
+  if (r != 1 || !myname.len) return 0;
+  for (i = 0,r = 0;i < myname.len;++i)
+    if (myname.s[i] == '.') {
+      if (!i || i + 1 == myname.len || myname.s[i - 1] == '.') return 0;
+      r = 1;
+    }
+  return r && (myname.len < 10 || case_diffb(myname.s,10,"localhost."));
+}
+
+/* the reply is code, then our name as its first word */
 static int named(stralloc *reply,char *code)
 {
   unsigned int i;
   char *s;
-  int r;
 
-  if ((r = ourname("control/smtpgreeting")) == 2) r = ourname("control/me");
   s = reply->s;
-  if (r != 1 || reply->len < 4 || !byte_equal(s,3,code) || (s[3] != ' ' && s[3] != '-')) return 0;
+  if (reply->len < 4 || !byte_equal(s,3,code) || (s[3] != ' ' && s[3] != '-')) return 0;
   for (i = 4;i < reply->len && blank(s[i]);++i) ;
   if (reply->len - i < myname.len || case_diffb(s + i,myname.len,myname.s)) return 0;
   i += myname.len;
@@ -607,17 +542,18 @@ afresh: nothing passes from one connection to the next.
 */
 int ipme_loop(stralloc *reply,struct ip_address *partner,unsigned long port)
 {
-  static int greeted = 0; /* the reply before was a 220 with our name */
+  static int greeted = 0; /* the reply before was a 220 with our name, in myname */
   char x[IPFMT + 1];
   int was;
-  int is220;
 
   was = greeted;
   greeted = 0;
-  is220 = reply->len >= 3 && byte_equal(reply->s,3,"220");
-  if (port != 25 || (!is220 && !was)) return 0;
-  if (!named(reply,is220 ? "220" : "250")) return 0;
-  if (is220) { greeted = 1; return 0; }
+  if (port != 25) return 0;
+  if (reply->len >= 3 && byte_equal(reply->s,3,"220")) {
+    greeted = ourname() && named(reply,"220");
+    return 0;
+  }
+  if (!was || !named(reply,"250")) return 0;
   if (ipme_init() == 1 && !decide(partner) && ipme_longest(&ipme_not,partner)) return 0;
   x[ip_fmt(x,partner)] = 0;
   if (stralloc_0(&myname))

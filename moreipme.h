@@ -4,6 +4,7 @@
 #include "ipme.h" /* the tree's: ipme, ipme_init, ipme_is */
 #include "ip.h"
 #include "stralloc.h"
+#include "gen_alloc.h"
 
 #define IPME_LINEMAX 1024 /* bytes a line, less its \n (and a CRLF's \r); ipme_line keeps as many */
 
@@ -13,7 +14,7 @@ struct ipme_net {
   unsigned int line; /* in its file; 0: built in */
 } ;
 
-typedef struct { struct ipme_net *n; unsigned int len; unsigned int a; } ipme_nets;
+GEN_ALLOC_typedef(ipme_nets,struct ipme_net,n,len,a)
 
 extern ipme_nets ipme_more; /* the built-ins, then control/moreipme */
 extern ipme_nets ipme_not; /* control/notipme */
