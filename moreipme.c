@@ -5,7 +5,6 @@
 #include <sys/time.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -44,55 +43,57 @@ GEN_ALLOC_append(ipme_nets,struct ipme_net,n,len,a,i,k,x,16,ipme_nets_readyplus,
 
 static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-/* decimal, as ip_scan and 0.6 read it: 010 is ten; 0 if a non-digit */
-static int decimal(char *s,unsigned int len,unsigned long *u)
-{
-  *u = 0;
-  if (!len) return 0;
-  for (;len;--len,++s) {
-    if ((unsigned char) (*s - '0') > 9) return 0;
-    if (*u < 1000) *u = 10 * *u + (*s - '0');
-  }
-  return 1;
-}
-
-static char *dotted(char *s,unsigned int len,unsigned long *u)
-{
-  unsigned long o;
-  unsigned int i;
-  unsigned int j;
-  int dots;
-
-  *u = 0;
-  for (i = 0,dots = 0;;i = j + 1,++dots) {
-    j = i + byte_chr(s + i,len - i,'.');
-    if (!decimal(s + i,j - i,&o)) return "not an address";
-    if (o > 255) return "octet over 255";
-    *u = (*u << 8) | o;
-    if (j == len) break;
-  }
-  return (dots == 3) ? 0 : "not an address";
-}
-
 static unsigned long mask(unsigned int bits)
 {
   return bits ? (0xffffffffUL << (32 - bits)) & 0xffffffffUL : 0;
 }
 
-/* /N or /a.b.c.d, contiguous */
+/*
+Digits at s, read as ip_scan and 0.6 read them (010 is ten): how many;
+*u stops growing past 999
+*/
+static unsigned int decimal(char *s,unsigned int len,unsigned long *u)
+{
+  unsigned int i;
+
+  *u = 0;
+  for (i = 0;i < len && (unsigned char) (s[i] - '0') < 10;++i)
+    if (*u < 1000) *u = 10 * *u + (s[i] - '0');
+  return i;
+}
+
+/* a.b.c.d at s: its length, 0 if there is none; *over: an octet is over 255 */
+static unsigned int quad(char *s,unsigned int len,unsigned long *u,int *over)
+{
+  unsigned long o;
+  unsigned int i;
+  unsigned int n;
+  int part;
+
+  *u = 0;
+  *over = 0;
+  for (i = 0,part = 0;;++part) {
+    i += n = decimal(s + i,len - i,&o);
+    if (!n) return 0;
+    if (o > 255) *over = 1;
+    *u = (*u << 8) | (o & 255);
+    if (part == 3) return i;
+    if (i == len || s[i++] != '.') return 0;
+  }
+}
+
+/* /N or /a.b.c.d, contiguous, all of s */
 static char *masklen(char *s,unsigned int len,unsigned char *bits)
 {
   unsigned long m;
   unsigned int i;
+  int over;
 
-  if (byte_chr(s,len,'.') == len) {
-    if (!decimal(s,len,&m) || m > 32) return "bad mask";
-    *bits = m;
-    return 0;
+  if (quad(s,len,&m,&over) == len && len && !over) {
+    for (i = 0;i < 32 && (m & (0x80000000UL >> i));++i) ;
+    if (m != mask(i)) return "bad mask";
   }
-  if (dotted(s,len,&m)) return "bad mask";
-  for (i = 0;i < 32 && (m & (0x80000000UL >> i));++i) ;
-  if (m != mask(i)) return "bad mask";
+  else if (!len || decimal(s,len,&m) != len || (i = m) > 32) return "bad mask";
   *bits = i;
   return 0;
 }
@@ -107,7 +108,7 @@ static int isipv6(char *s,unsigned int len)
   int dots;
 
   slash = byte_chr(s,len,'/');
-  if (slash < len && !decimal(s + slash + 1,len - slash - 1,&bits)) return 0;
+  if (slash < len && (slash + 1 == len || decimal(s + slash + 1,len - slash - 1,&bits) != len - slash - 1)) return 0;
   for (i = 0,colons = 0,dots = 0;i < slash;++i)
     if (s[i] == ':') { if (dots) return 0; ++colons; }
     else if (s[i] == '.') ++dots;
@@ -115,38 +116,36 @@ static int isipv6(char *s,unsigned int len)
   return colons >= 2;
 }
 
-static char *entry(struct ipme_net *n,char *s,unsigned int len)
-{
-  unsigned int colon;
-  unsigned int slash;
-  unsigned long u;
-  char *e;
-
-  colon = byte_chr(s,len,':');
-  if (colon < len) return (byte_chr(s,len,'.') < colon) ? "a port is not part of an entry" : "bad IPv6 address";
-  slash = byte_chr(s,len,'/');
-  if ((e = dotted(s,slash,&u))) return e;
-  n->bits = 32;
-  if (slash < len && (e = masklen(s + slash + 1,len - slash - 1,&n->bits))) return e;
-  n->ip.d[0] = u >> 24; n->ip.d[1] = u >> 16; n->ip.d[2] = u >> 8; n->ip.d[3] = u;
-  return 0;
-}
-
 /* 1: an entry in *n; 0: nothing for qmail (empty, comment, IPv6); -1: *reason */
 int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **reason)
 {
+  unsigned long u;
+  unsigned int addr;
+  unsigned int colon;
   unsigned int end;
   unsigned int i;
+  int over;
 
   while (len && blank(s[len - 1])) --len;
   while (len && blank(*s)) { ++s; --len; }
   if (!len || *s == '#') return 0;
-  for (end = 0;end < len && !blank(s[end]);++end) ;
+  addr = quad(s,len,&u,&over); /* most lines are an address: read it once */
+  for (end = addr;end < len && !blank(s[end]);++end) ;
   for (i = end;i < len && blank(s[i]);++i) ;
   *reason = "junk after entry";
   if (i < len && s[i] != '#') return -1; /* 0.6 read "192.0.2.5 # mail host" */
-  if (byte_chr(s,end,':') < end && isipv6(s,end)) return 0;
-  return (*reason = entry(n,s,end)) ? -1 : 1;
+  *reason = over ? "octet over 255" : "not an address";
+  if (!over && addr && (addr == end || s[addr] == '/')) {
+    n->bits = 32;
+    *reason = (addr < end) ? masklen(s + addr + 1,end - addr - 1,&n->bits) : 0;
+    n->ip.d[0] = u >> 24; n->ip.d[1] = u >> 16; n->ip.d[2] = u >> 8; n->ip.d[3] = u;
+    if (!*reason) return 1;
+  }
+  colon = byte_chr(s,end,':');
+  if (colon == end) return -1;
+  if (isipv6(s,end)) return 0;
+  *reason = (byte_chr(s,colon,'.') < colon) ? "a port is not part of an entry" : "bad IPv6 address";
+  return -1;
 }
 
 /* why = a b c d e, and -1; 0 if out of memory */
@@ -187,20 +186,30 @@ it is left unread (a moreipme linked to /dev/zero).
 */
 static int readline(substdio *ss,int *toolong)
 {
+  unsigned int k;
   int past; /* what the line is, once past the limit: see kind() */
   int cr;
   int r;
+  char *x;
   char ch;
 
   ipme_line.len = 0;
   *toolong = 0;
   for (past = 0,cr = 0;;) {
     if ((r = substdio_feed(ss)) <= 0) return r ? -1 : (ipme_line.len > 0);
-    ch = *substdio_PEEK(ss);
+    x = substdio_PEEK(ss);
+    k = byte_chr(x,r,'\n');
+    if (k > IPME_LINEMAX - ipme_line.len) k = IPME_LINEMAX - ipme_line.len;
+    if (k) { /* what fits, at once */
+      byte_copy(ipme_line.s + ipme_line.len,k,x);
+      ipme_line.len += k;
+      substdio_SEEK(ss,k);
+      continue;
+    }
+    ch = *x;
     substdio_SEEK(ss,1);
     if (ch == '\n') return 1;
     if (cr) break;
-    if (ipme_line.len < IPME_LINEMAX) { ipme_line.s[ipme_line.len++] = ch; continue; }
     if (!past) past = kind(ipme_line.s,ipme_line.len);
     if (past == 1 && ch == '#') past = 2;
     if (past == 2 || (past == 1 && blank(ch))) continue;
@@ -235,21 +244,22 @@ static int readlines(substdio *ss,ipme_nets *l,char *fn,int flagmore)
   return (r == -1) ? failsys("unable to read ",fn) : 1;
 }
 
-/* missing: an empty list; a dangling link is a mistake. 1, 0 (out of memory) or -1 (ipme_error()) */
+/* missing: an empty list. 1, 0 (out of memory) or -1 (ipme_error()) */
 int ipme_readfile(ipme_nets *l,char *fn,int flagmore)
 {
   char buf[4096];
-  struct stat st;
   substdio ss;
   int fd;
   int r;
 
   fd = open(fn,O_RDONLY | O_NONBLOCK);
-  if (fd == -1) {
-    if (errno != error_noent) return failsys("unable to read ",fn);
-    if (lstat(fn,&st) == 0) return fail("unable to read ",fn,": ","symbolic link to a file that does not exist","");
-    return (errno == error_noent) ? 1 : failsys("unable to read ",fn);
-  }
+#ifdef O_NOFOLLOW
+  /* no file, or a link to none: an error that stock's control.c makes an empty file */
+  if (fd == -1 && errno == error_noent)
+    if ((fd = open(fn,O_RDONLY | O_NONBLOCK | O_NOFOLLOW)) == -1 && errno != error_noent)
+      return fail("unable to read ",fn,": ","symbolic link to a file that does not exist","");
+#endif
+  if (fd == -1) return (errno == error_noent) ? 1 : failsys("unable to read ",fn);
   r = 0;
   if (stralloc_ready(&ipme_line,IPME_LINEMAX)) {
     substdio_fdbuf(&ss,read,fd,buf,sizeof buf);
@@ -350,26 +360,10 @@ static int takeiface(struct ip_address *ip,char *ifname)
   return ipalloc_append(&ipme,&ix);
 }
 
-static int builtin(char *s)
-{
-  struct ipme_net n;
-  char *reason;
+/* 127.0.0.0/8, and 0.0.0.0: "this host" (RFC 1122, 3.2.1.3) */
+static struct ipme_net builtin[2] = { { { { 127,0,0,0 } },8,0 }, { { { 0,0,0,0 } },32,0 } } ;
 
-  ipme_scan(&n,s,str_len(s),&reason);
-  n.line = 0;
-  return ipme_append(&ipme_more,&n);
-}
-
-static int readlist(ipme_nets *l,char *dir,char *base,int flagmore)
-{
-  static stralloc fn = {0};
-
-  if (!stralloc_copys(&fn,dir) || !stralloc_cats(&fn,base) || !stralloc_0(&fn)) return 0;
-  return ipme_readfile(l,fn.s,flagmore);
-}
-
-/* dir ends with a slash; 1, 0 (out of memory) or -1 (ipme_error()) */
-int ipme_load(char *dir)
+static int load(char *fnmore,char *fnnot)
 {
   int r;
 
@@ -378,20 +372,32 @@ int ipme_load(char *dir)
   ipme.len = 0;
   ipme_more.len = 0;
   ipme_not.len = 0;
-  if (!builtin("127.0.0.0/8") || !builtin("0.0.0.0")) return 0; /* "this host", RFC 1122 3.2.1.3 */
-  if (!takeiface(&ipme_more.n[1].ip,"")) return 0; /* and in ipme, as netqmail's ipme.c */
+  if (!ipme_append(&ipme_more,builtin) || !ipme_append(&ipme_more,builtin + 1)) return 0;
+  if (!takeiface(&builtin[1].ip,"")) return 0; /* 0.0.0.0 in ipme too, as netqmail's ipme.c */
   if ((r = ipme_ifaces(takeiface)) != 1) return r;
-  if ((r = readlist(&ipme_more,dir,"moreipme",1)) != 1) return r;
-  if ((r = readlist(&ipme_not,dir,"notipme",0)) != 1) return r;
+  if ((r = ipme_readfile(&ipme_more,fnmore,1)) != 1) return r;
+  if ((r = ipme_readfile(&ipme_not,fnnot,0)) != 1) return r;
   loaded = 1;
   return 1;
+}
+
+/* dir ends with a slash; 1, 0 (out of memory) or -1 (ipme_error()) */
+int ipme_load(char *dir)
+{
+  static stralloc more = {0};
+  static stralloc not = {0};
+
+  loaded = 0;
+  if (!stralloc_copys(&more,dir) || !stralloc_cats(&more,"moreipme") || !stralloc_0(&more)) return 0;
+  if (!stralloc_copys(&not,dir) || !stralloc_cats(&not,"notipme") || !stralloc_0(&not)) return 0;
+  return load(more.s,not.s);
 }
 
 /* not cached when it fails: the next call reads the files again */
 int ipme_init(void)
 {
   if (loaded) return 1;
-  return ipme_load("control/");
+  return load("control/moreipme","control/notipme");
 }
 
 /* what made ipme_init or ipme_loop say no, without a period */
@@ -451,9 +457,11 @@ word. Under inetd, fd 2 is the client's socket: then nothing is said.
 static int unsure(void)
 {
   static int said = 0;
-  struct stat st;
+  struct sockaddr sa;
+  socklen_t len;
 
-  if (!said && fstat(2,&st) == 0 && !S_ISSOCK(st.st_mode)) {
+  len = sizeof sa;
+  if (!said && getpeername(2,&sa,&len) == -1) {
     substdio_puts(subfderr,"ipme: unable to tell which addresses are mine: ");
     substdio_puts(subfderr,ipme_error());
     substdio_putsflush(subfderr,"\n");
