@@ -355,6 +355,8 @@ static int takeiface(struct ip_address *ip,char *ifname)
   struct ip_mx ix;
 
   (void) ifname;
+  /* room for every record at once: ipalloc grows by an eighth, a copy each time */
+  if (ipme.len == ipme.a && !ipalloc_readyplus(&ipme,ifbuf.len / sizeof(struct ifreq))) return 0;
   byte_zero((char *) &ix,sizeof ix);
   ix.ip = *ip;
   return ipalloc_append(&ipme,&ix);
