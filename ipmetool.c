@@ -87,14 +87,15 @@ static int takeiface(struct ip_address *ip,char *ifname)
 }
 
 static stralloc fn = {0};
+static stralloc fn2 = {0};
 
-static char *filename(char *base,char *tail)
+static char *filename(stralloc *sa,char *base,char *tail)
 {
-  if (!stralloc_copy(&fn,&tool_dir)) tool_nomem();
-  cats(&fn,base);
-  cats(&fn,tail);
-  if (!stralloc_0(&fn)) tool_nomem();
-  return fn.s;
+  if (!stralloc_copy(sa,&tool_dir)) tool_nomem();
+  cats(sa,base);
+  cats(sa,tail);
+  if (!stralloc_0(sa)) tool_nomem();
+  return sa->s;
 }
 
 /*
@@ -124,7 +125,7 @@ static void dieload(void)
   char *e;
 
   e = ipme_error();
-  if (!str_start(e,filename("moreipme"," line ")) && !str_start(e,filename("notipme"," line ")))
+  if (!str_start(e,filename(&fn,"moreipme"," line ")) && !str_start(e,filename(&fn2,"notipme"," line ")))
     strerr_die2x(111,tool_fatal,e);
   shown.len = 0;
   catshown(&shown,ipme_line.s,ipme_line.len);
@@ -170,7 +171,7 @@ void tool_load(char *dir)
   }
   checkdir(dir);
   setdir(dir);
-  r = ipme_load(tool_dir.s);
+  r = ipme_loadfiles(filename(&fn,"moreipme",""),filename(&fn2,"notipme",""));
   if (r == 0) tool_nomem();
   if (r == -1) dieload();
   r = ipme_ifaces(takeiface);
@@ -201,7 +202,7 @@ static void rereadline(ipme_nets *l,unsigned long line,stralloc *sa,tool_take *t
 }
 
 /*
-Each entry of l's file again, as written, for what ipme_load does not
+Each entry of l's file again, as written, for what ipme_loadfiles does not
 keep: take(l,n,s,len,flag6), s the entry; an IPv6 one has flag6 and
 only n->line.
 */
@@ -214,7 +215,7 @@ void tool_reread(ipme_nets *l,tool_take *take)
   int match;
   int fd;
 
-  fd = open_read(filename((l == &ipme_not) ? "notipme" : "moreipme",""));
+  fd = open_read(filename(&fn,(l == &ipme_not) ? "notipme" : "moreipme",""));
   if (fd == -1) {
     if (errno == error_noent) return;
     strerr_die4sys(111,tool_fatal,"unable to read ",fn.s,": ");

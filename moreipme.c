@@ -365,7 +365,8 @@ static int takeiface(struct ip_address *ip,char *ifname)
 /* 127.0.0.0/8, and 0.0.0.0: "this host" (RFC 1122, 3.2.1.3) */
 static struct ipme_net builtin[2] = { { { { 127,0,0,0 } },8,0 }, { { { 0,0,0,0 } },32,0 } } ;
 
-static int load(char *fnmore,char *fnnot)
+/* the built-ins, the interfaces, fnmore and fnnot: 1, 0 (out of memory) or -1 (ipme_error()) */
+int ipme_loadfiles(char *fnmore,char *fnnot)
 {
   int r;
 
@@ -383,23 +384,11 @@ static int load(char *fnmore,char *fnnot)
   return 1;
 }
 
-/* dir ends with a slash; 1, 0 (out of memory) or -1 (ipme_error()) */
-int ipme_load(char *dir)
-{
-  static stralloc more = {0};
-  static stralloc not = {0};
-
-  loaded = 0;
-  if (!stralloc_copys(&more,dir) || !stralloc_cats(&more,"moreipme") || !stralloc_0(&more)) return 0;
-  if (!stralloc_copys(&not,dir) || !stralloc_cats(&not,"notipme") || !stralloc_0(&not)) return 0;
-  return load(more.s,not.s);
-}
-
 /* not cached when it fails: the next call reads the files again */
 int ipme_init(void)
 {
   if (loaded) return 1;
-  return load("control/moreipme","control/notipme");
+  return ipme_loadfiles("control/moreipme","control/notipme");
 }
 
 /* what made ipme_init or ipme_loop say no, without a period */

@@ -20,7 +20,7 @@ extern ipme_nets ipme_more; /* the built-ins, then control/moreipme */
 extern ipme_nets ipme_not; /* control/notipme */
 extern stralloc ipme_line; /* the line last read; after a bad line, that line */
 
-extern int ipme_load(char *dir);
+extern int ipme_loadfiles(char *fnmore,char *fnnot);
 extern int ipme_check(struct ip_address *ip);
 extern char *ipme_error(void);
 extern int ipme_loop(stralloc *reply,struct ip_address *partner,unsigned long port);

@@ -1,5 +1,5 @@
 /*
- * The SIOCGIFCONF record walk of moreipme.c (eachiface, recordlen), on
+ * The SIOCGIFCONF record walk of moreipme.c (eachiface), on
  * hand-made records instead of the kernel's: at every offset from 0 to
  * 7 bytes off alignment, with families that are skipped, an interface
  * that does not exist, a name of IFNAMSIZ bytes with no NUL, and a
@@ -14,7 +14,7 @@
  * lengths here stay under 128). The records are laid out by the BSD
  * kernels' rule (FreeBSD, OpenBSD, macOS: sa_len up to sizeof(struct
  * sockaddr) takes a whole struct ifreq, a longer one IFNAMSIZ + sa_len),
- * not by moreipme.c's recordlen. Needs lo up (SIOCGIFFLAGS is real).
+ * not by moreipme.c's eachiface. Needs lo up (SIOCGIFFLAGS is real).
  */
 #include <sys/types.h>
 #include <sys/param.h>

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for moreipme.c: ipme_scan, ipme_readfile, ipme_load,
+ * libFuzzer target for moreipme.c: ipme_scan, ipme_readfile, ipme_loadfiles,
  * ipme_longest, ipme_check and ipme_is. Test tool, not part of the
  * patch; built against tests/qlib by bench/Makefile.inc (make -f
  * bench/Makefile check-fuzz).
@@ -19,7 +19,7 @@
  *     the entries are the reference's, in order, with their lines; on
  *     -1, ipme_error() is "FILE line N: REASON" for the first bad line
  *     N and ipme_line holds that line, or its first IPME_LINEMAX bytes;
- *   - ipme_load of DIR/control/ agrees: 1, the built-ins then the
+ *   - ipme_loadfiles of the two files agrees: 1, the built-ins then the
  *     entries; or the first file's error;
  *   - after a load, ipme_check (and ipme_is) on addresses taken from the
  *     entries and the input agree with a brute-force longest match over
@@ -495,8 +495,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data,size_t size)
   else if (rn == -1) checkerr(&not);
   else die("ipme_readfile returned neither 1 nor -1",&not);
 
-  rl = ipme_load(dir);
-  if (rl != ((r == 1 && rn == 1) ? 1 : -1)) die("ipme_load does not agree with ipme_readfile",0);
+  rl = ipme_loadfiles(more.fn,not.fn);
+  if (rl != ((r == 1 && rn == 1) ? 1 : -1)) die("ipme_loadfiles does not agree with ipme_readfile",0);
   if (rl == -1) {
     checkerr(r == -1 ? &more : &not);
     unsure(data,size);
@@ -504,7 +504,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data,size_t size)
   }
   if (ipme_more.len < 2 || ipme_more.n[0].bits != 8 || num(&ipme_more.n[0].ip) != 0x7f000000 || ipme_more.n[0].line
       || ipme_more.n[1].bits != 32 || num(&ipme_more.n[1].ip) != 0 || ipme_more.n[1].line)
-    die("ipme_load: the built-ins are not 127.0.0.0/8 and 0.0.0.0 first",0);
+    die("ipme_loadfiles: the built-ins are not 127.0.0.0/8 and 0.0.0.0 first",0);
   checklist(&more,&ipme_more,2);
   checklist(&not,&ipme_not,0);
   if (more.n <= MAXREF && not.n <= MAXREF) lookups(data,size);

@@ -1,6 +1,6 @@
 /*
  * Unit tests for moreipme.c (ipme.o), through moreipme.h: ipme_scan,
- * ipme_readfile, ipme_longest, ipme_load, ipme_init, ipme_is and
+ * ipme_readfile, ipme_longest, ipme_loadfiles, ipme_init, ipme_is and
  * ipme_check (the built-ins, the interfaces, longest match, notipme's
  * tie), ipme_ifaces (on the real kernel, and on a fake SIOCGIFCONF
  * defined here) and the loop guard ipme_loop. Built against tests/qlib,
@@ -66,6 +66,17 @@ static char *mkfn(char *buf,const char *fmt,...)
   va_end(ap);
   snprintf(buf,FNLEN,"%s/%s",tmp,name);
   return buf;
+}
+
+/* DIR/moreipme and DIR/notipme, as the tools name them (dir ends with a slash) */
+static int loaddir(const char *dir)
+{
+  char more[FNLEN + 16];
+  char not[FNLEN + 16];
+
+  snprintf(more,sizeof more,"%smoreipme",dir);
+  snprintf(not,sizeof not,"%snotipme",dir);
+  return ipme_loadfiles(more,not);
 }
 
 /* 1 if fn now holds len bytes of s; for children, which do not assert */
@@ -416,13 +427,13 @@ static void childok(void)
   ck_assert_msg(WEXITSTATUS(status) == 0,"the child exited %d; it said \"%s\"",WEXITSTATUS(status),out);
 }
 
-/* in a child: nothing loaded (ipme_load fails on tmp/forget/), as in a new process */
+/* in a child: nothing loaded (ipme_loadfiles fails on tmp/forget/), as in a new process */
 static void forget(void)
 {
   char d[FNLEN];
 
   snprintf(d,sizeof(d),"%s/forget/",tmp);
-  if (ipme_load(d) != -1) _exit(123);
+  if (loaddir(d) != -1) _exit(123);
 }
 
 /* in a child, as root: become nobody. 1: done, or not root; 0: cannot */
@@ -1143,7 +1154,7 @@ START_TEST(test_longest)
 }
 END_TEST
 
-/* ---- ipme_load ---- */
+/* ---- ipme_loadfiles ---- */
 
 START_TEST(test_load)
 {
@@ -1156,9 +1167,9 @@ START_TEST(test_load)
   strcat(d,"/");
   mkcontrol(mkfn(d2,"load2"),"10.0.0.0/8\n",0);
   strcat(d2,"/");
-  r = ipme_load(d);
+  r = loaddir(d);
   kmode = K_REAL;
-  ck_assert_msg(r == 1,"ipme_load: %d (%s)",r,errtext());
+  ck_assert_msg(r == 1,"ipme_loadfiles: %d (%s)",r,errtext());
   /* the built-ins first, line 0 */
   ck_assert_uint_eq(ipme_more.len,4);
   ck_assert(!memcmp(ipme_more.n[0].ip.d,"\177\0\0\0",4));
@@ -1183,21 +1194,21 @@ START_TEST(test_load)
   ck_assert(!memcmp(&ipme.ix[3].ip,"\300\0\2\121",4));
   /* a second load replaces the first */
   kernel(K_LINUX,1,rec6);
-  r = ipme_load(d2);
+  r = loaddir(d2);
   kmode = K_REAL;
-  ck_assert_msg(r == 1,"ipme_load: %d (%s)",r,errtext());
+  ck_assert_msg(r == 1,"ipme_loadfiles: %d (%s)",r,errtext());
   ck_assert_uint_eq(ipme_more.len,3);
   ck_assert_uint_eq(ipme_more.n[2].bits,8);
   ck_assert_uint_eq(ipme_not.len,0);
   ck_assert_uint_eq(ipme.len,2); /* 0.0.0.0 and the one interface */
   /* no such directory: nothing configured */
-  ck_assert_int_eq(ipme_load(mkfn(d,"nosuchdir/")),1);
+  ck_assert_int_eq(loaddir(mkfn(d,"nosuchdir/")),1);
   ck_assert_uint_eq(ipme_more.len,2);
   ck_assert_uint_eq(ipme_not.len,0);
 }
 END_TEST
 
-/* ipme_load failing: what ipme_error says after "DIR/" */
+/* ipme_loadfiles failing: what ipme_error says after "DIR/" */
 static struct loadbad {
   const char *more; /* 0: no such file */
   const char *not;
@@ -1218,7 +1229,7 @@ START_TEST(test_load_bad)
 
   mkcontrol(mkfn(d,"loadbad%d",_i),t->more,t->not);
   strcat(d,"/");
-  ck_assert_int_eq(ipme_load(d),-1);
+  ck_assert_int_eq(loaddir(d),-1);
   snprintf(want,sizeof(want),"%s%s",d,t->err);
   ck_assert_msg(!strcmp(ipme_error(),want),"ipme_error(): \"%s\", not \"%s\"",errtext(),notmp(wbuf,sizeof(wbuf),"%s",want));
 }
@@ -1234,13 +1245,13 @@ START_TEST(test_load_unreadable)
   mkcontrol(mkfn(d,"unreadable"),"192.0.2.1\n",0);
   ck_assert(mkdir(mkfn(fn,"unreadable/notipme"),0755) == 0);
   strcat(d,"/");
-  ck_assert_int_eq(ipme_load(d),-1);
+  ck_assert_int_eq(loaddir(d),-1);
   snprintf(want,sizeof(want),"unable to read %s: %s",fn,error_str(EISDIR));
   ck_assert_msg(!strcmp(ipme_error(),want),"ipme_error(): \"%s\", not \"%s\"",errtext(),notmp(wbuf,sizeof(wbuf),"%s",want));
   mkcontrol(mkfn(d,"loaddangling"),0,0);
   ck_assert(symlink("/nonexistent/moreipme",mkfn(fn,"loaddangling/moreipme")) == 0);
   strcat(d,"/");
-  ck_assert_int_eq(ipme_load(d),-1);
+  ck_assert_int_eq(loaddir(d),-1);
   snprintf(want,sizeof(want),"unable to read %s: symbolic link to a file that does not exist",fn);
   ck_assert_msg(!strcmp(ipme_error(),want),"ipme_error(): \"%s\", not \"%s\"",errtext(),notmp(wbuf,sizeof(wbuf),"%s",want));
 }
