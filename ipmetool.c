@@ -225,8 +225,6 @@ void tool_reread(ipme_nets *l,tool_take *take)
     if (getln(&ss,&line,&match,'\n') == -1) strerr_die4sys(111,tool_fatal,"unable to read ",fn.s,": ");
     if (!line.len) break;
     line.len -= match;
-    if (!stralloc_0(&line)) tool_nomem(); /* ipme_scan may look one byte past the line */
-    --line.len;
     rereadline(l,n,&line,take);
     if (!match) break;
   }

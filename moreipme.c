@@ -5,6 +5,7 @@
 #include <sys/time.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -18,7 +19,6 @@
 #include "substdio.h"
 #include "subfd.h"
 #include "alloc.h"
-#include "gen_allocdefs.h"
 #include "byte.h"
 #include "case.h"
 #include "str.h"
@@ -26,9 +26,10 @@
 #include "error.h"
 
 /*
-What links ipme.o links at least substdio.a, stralloc.a, error.a, str.a,
-fs.a and case.a, but not always control.o, getln.a or open.a (the SPF
-patch's spfquery does not): hence open() and the line reader below.
+What links ipme.o links at least ip.o, ipalloc.o, substdio.a, stralloc.a
+and its alloc, error.a, str.a, fs.a, case.a and socket.lib, but not
+always control.o, getln.a or open.a (the SPF patch's spfquery does not):
+hence open() and the line reader below.
 */
 
 ipalloc ipme = {0}; /* as stock: the interface addresses */
@@ -38,8 +39,26 @@ stralloc ipme_line = {0};
 static stralloc why = {0};
 static int loaded = 0;
 
-GEN_ALLOC_readyplus(ipme_nets,struct ipme_net,n,len,a,i,k,x,16,ipme_nets_readyplus)
-GEN_ALLOC_append(ipme_nets,struct ipme_net,n,len,a,i,k,x,16,ipme_nets_readyplus,ipme_append)
+/* by hand: gen_allocdefs.h's macros take other arguments since notqmail 1.08 */
+int ipme_append(ipme_nets *l,struct ipme_net *n)
+{
+  struct ipme_net *x;
+  unsigned int a;
+  unsigned int i;
+
+  if (l->len == l->a) {
+    a = l->a ? l->a + l->a : 16;
+    if (a <= l->a || a > 0xfffffffU / sizeof(*x)) return 0;
+    x = (struct ipme_net *) alloc(a * (unsigned int) sizeof(*x));
+    if (!x) return 0;
+    for (i = 0;i < l->len;++i) x[i] = l->n[i];
+    if (l->n) alloc_free((char *) l->n);
+    l->n = x;
+    l->a = a;
+  }
+  l->n[l->len++] = *n;
+  return 1;
+}
 
 static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -73,8 +92,9 @@ static unsigned int quad(char *s,unsigned int len,unsigned long *u,int *over)
   *u = 0;
   *over = 0;
   for (i = 0,part = 0;;++part) {
-    i += n = decimal(s + i,len - i,&o);
+    n = decimal(s + i,len - i,&o);
     if (!n) return 0;
+    i += n;
     if (o > 255) *over = 1;
     *u = (*u << 8) | (o & 255);
     if (part == 3) return i;
@@ -82,18 +102,22 @@ static unsigned int quad(char *s,unsigned int len,unsigned long *u,int *over)
   }
 }
 
-/* /N or /a.b.c.d, contiguous, all of s */
+/* /N or /a.b.c.d, contiguous: all of s */
 static char *masklen(char *s,unsigned int len,unsigned char *bits)
 {
   unsigned long m;
   unsigned int i;
   int over;
 
-  if (quad(s,len,&m,&over) == len && len && !over) {
-    for (i = 0;i < 32 && (m & (0x80000000UL >> i));++i) ;
-    if (m != mask(i)) return "bad mask";
+  if (!len) return "bad mask";
+  if (decimal(s,len,&m) == len) {
+    if (m > 32) return "bad mask";
+    *bits = m;
+    return 0;
   }
-  else if (!len || decimal(s,len,&m) != len || (i = m) > 32) return "bad mask";
+  if (quad(s,len,&m,&over) != len || over) return "bad mask";
+  for (i = 0;i < 32 && (m & (0x80000000UL >> i));++i) ;
+  if (m != mask(i)) return "bad mask";
   *bits = i;
   return 0;
 }
@@ -198,8 +222,10 @@ static int readline(substdio *ss,int *toolong)
   for (past = 0,cr = 0;;) {
     if ((r = substdio_feed(ss)) <= 0) return r ? -1 : (ipme_line.len > 0);
     x = substdio_PEEK(ss);
-    k = byte_chr(x,r,'\n');
-    if (k > IPME_LINEMAX - ipme_line.len) k = IPME_LINEMAX - ipme_line.len;
+    k = IPME_LINEMAX - ipme_line.len;
+    if (past == 2 || k > (unsigned int) r) k = r;
+    k = byte_chr(x,k,'\n');
+    if (past == 2 && k) { substdio_SEEK(ss,k); continue; } /* the rest of a comment */
     if (k) { /* what fits, at once */
       byte_copy(ipme_line.s + ipme_line.len,k,x);
       ipme_line.len += k;
@@ -244,7 +270,30 @@ static int readlines(substdio *ss,ipme_nets *l,char *fn,int flagmore)
   return (r == -1) ? failsys("unable to read ",fn) : 1;
 }
 
-/* missing: an empty list. 1, 0 (out of memory) or -1 (ipme_error()) */
+/*
+After open() said "no such file": 1 if there is none; -1 if fn is a
+symbolic link to no file, which stock's control.c reads as no file but
+which is a mistake here (the NAT address forgotten). O_NOFOLLOW tells
+it where there is one (ELOOP, FreeBSD EMLINK), without a stat call.
+*/
+static int nofile(char *fn)
+{
+#ifdef O_NOFOLLOW
+  int fd;
+
+  fd = open(fn,O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
+  if (fd != -1) { close(fd); return 1; } /* made just now: the next call reads it */
+  if (errno == error_noent) return 1;
+  if (errno != ELOOP && errno != EMLINK) return failsys("unable to read ",fn);
+#else
+  struct stat st;
+
+  if (lstat(fn,&st) == -1) return (errno == error_noent) ? 1 : failsys("unable to read ",fn);
+#endif
+  return fail("unable to read ",fn,": ","symbolic link to a file that does not exist","");
+}
+
+/* no file: an empty list. 1, 0 (out of memory) or -1 (ipme_error()) */
 int ipme_readfile(ipme_nets *l,char *fn,int flagmore)
 {
   char buf[4096];
@@ -252,14 +301,8 @@ int ipme_readfile(ipme_nets *l,char *fn,int flagmore)
   int fd;
   int r;
 
-  fd = open(fn,O_RDONLY | O_NONBLOCK);
-#ifdef O_NOFOLLOW
-  /* no file, or a link to none: an error that stock's control.c makes an empty file */
-  if (fd == -1 && errno == error_noent)
-    if ((fd = open(fn,O_RDONLY | O_NONBLOCK | O_NOFOLLOW)) == -1 && errno != error_noent)
-      return fail("unable to read ",fn,": ","symbolic link to a file that does not exist","");
-#endif
-  if (fd == -1) return (errno == error_noent) ? 1 : failsys("unable to read ",fn);
+  if ((fd = open(fn,O_RDONLY | O_NONBLOCK)) == -1)
+    return (errno == error_noent) ? nofile(fn) : failsys("unable to read ",fn);
   r = 0;
   if (stralloc_ready(&ipme_line,IPME_LINEMAX)) {
     substdio_fdbuf(&ss,read,fd,buf,sizeof buf);
@@ -273,7 +316,8 @@ static stralloc ifbuf = {0};
 
 /*
 Every interface record into ifbuf. Linux tells the size it needs; where
-the kernel does not, the buffer doubles, but only to a few MB.
+the kernel does not, the buffer doubles, to 4 MB at most (4 MB more
+than the size told, where it is told).
 */
 static int ifconf(int s)
 {
@@ -356,7 +400,7 @@ static int takeiface(struct ip_address *ip,char *ifname)
 
   (void) ifname;
   /* room for every record at once: ipalloc grows by an eighth, a copy each time */
-  if (ipme.len == ipme.a && !ipalloc_readyplus(&ipme,ifbuf.len / sizeof(struct ifreq))) return 0;
+  if (ipme.len == ipme.a && !ipalloc_readyplus(&ipme,(unsigned int) (ifbuf.len / sizeof(struct ifreq)) + 1)) return 0;
   byte_zero((char *) &ix,sizeof ix);
   ix.ip = *ip;
   return ipalloc_append(&ipme,&ix);
@@ -441,18 +485,32 @@ static int decide(struct ip_address *ip)
   return bits > 0;
 }
 
+union sockbuf { struct sockaddr sa; char x[128]; } ;
+
+/* the address of fd's peer in *p: its length; 0 if fd is no connected socket */
+static unsigned int peer(int fd,union sockbuf *p)
+{
+  socklen_t len;
+
+  len = sizeof *p;
+  if (getpeername(fd,&p->sa,&len) == -1) return 0;
+  return (len > sizeof *p) ? sizeof *p : len;
+}
+
 /*
 Once a process, on fd 2: the callers we have never seen get no other
-word. Under inetd, fd 2 is the client's socket: then nothing is said.
+word. Under inetd fd 2 is the client's connection, the same socket as
+fd 0: then nothing is said. (qmail-remote never comes here: it stops
+when ipme_init fails, and its fd 2 is its report to qmail-rspawn.)
 */
 static int unsure(void)
 {
   static int said = 0;
-  struct sockaddr sa;
-  socklen_t len;
+  union sockbuf a;
+  union sockbuf b;
+  unsigned int len;
 
-  len = sizeof sa;
-  if (!said && getpeername(2,&sa,&len) == -1) {
+  if (!said && (!(len = peer(2,&a)) || peer(0,&b) != len || !byte_equal(a.x,len,b.x))) {
     substdio_puts(subfderr,"ipme: unable to tell which addresses are mine: ");
     substdio_puts(subfderr,ipme_error());
     substdio_putsflush(subfderr,"\n");

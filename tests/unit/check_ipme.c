@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -1402,6 +1403,66 @@ START_TEST(test_unsure)
 }
 END_TEST
 
+/*
+Where the line goes: under inetd fd 0 and fd 2 are the client's
+connection, and nothing may reach it; a socket of another peer on fd 2
+(systemd's journal is one) gets the line. Each case's fd 0 and fd 2,
+then what the other end of fd 2 read.
+*/
+static void peerchild(void *arg)
+{
+  struct ip_address me = addrc("192.0.2.3");
+  struct sockaddr_un un;
+  char buf[512];
+  int client[2];
+  int l;
+  int s;
+  int n;
+
+  kernel(K_LINUX,0,rec6);
+  forget();
+  if (socketpair(AF_UNIX,SOCK_STREAM,0,client) == -1) { say("socketpair failed"); return; }
+  if (dup2(client[0],0) == -1) { say("dup2 failed"); return; }
+  if (!strcmp(arg,"inetd")) {
+    if (dup2(client[0],2) == -1) { say("dup2 failed"); return; }
+    s = client[1];
+  }
+  else { /* fd 2 connected to a named socket, as to journald's */
+    memset(&un,0,sizeof un);
+    un.sun_family = AF_UNIX;
+    snprintf(un.sun_path,sizeof un.sun_path,"journal");
+    l = socket(AF_UNIX,SOCK_STREAM,0);
+    n = socket(AF_UNIX,SOCK_STREAM,0);
+    if (l == -1 || n == -1 || bind(l,(struct sockaddr *) &un,sizeof un) == -1 || listen(l,1) == -1
+        || connect(n,(struct sockaddr *) &un,sizeof un) == -1 || (s = accept(l,0,0)) == -1 || dup2(n,2) == -1) {
+      say("journal socket failed");
+      return;
+    }
+  }
+  say("%d",ipme_is(&me));
+  close(2);
+  if (!strcmp(arg,"inetd")) { close(0); close(client[0]); }
+  else close(n);
+  n = read(s,buf,sizeof buf - 1);
+  say(" read %d",n);
+  if (n > 0) { buf[n] = 0; say(" [%s]",buf); }
+}
+
+START_TEST(test_unsure_peer)
+{
+  static const char *cases[] = { "inetd", "journal" } ;
+  char home[FNLEN];
+  char want[1024];
+
+  mkhome(home,"10.0.0.300\n",0,0,0,"peer%d",_i);
+  inchild(home,peerchild,(void *) cases[_i],20);
+  childok();
+  if (_i == 0) snprintf(want,sizeof want,"0 read 0");
+  else snprintf(want,sizeof want,"0 read %d [" UNSURE "control/moreipme line 1: " OVER "\n]",(int) strlen(UNSURE "control/moreipme line 1: " OVER "\n"));
+  ck_assert_msg(!strcmp(out,want),"%s: \"%s\", not \"%s\"",cases[_i],out,want);
+}
+END_TEST
+
 /* ---- the interfaces ---- */
 
 /* the real kernel: what ipme_ifaces tells is what getifaddrs() lists, up and IPv4 */
@@ -1843,6 +1904,7 @@ static Suite *suite(void)
   tcase_add_test(tc,test_load_unreadable);
   tcase_add_loop_test(tc,test_lookup,0,N(lookup));
   tcase_add_loop_test(tc,test_unsure,0,N(unsure));
+  tcase_add_loop_test(tc,test_unsure_peer,0,2);
   suite_add_tcase(s,tc);
 
   tc = tcase_create("ifaces");
