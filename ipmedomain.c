@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <unistd.h>
+#include <errno.h>
 #include <time.h>
 #include "ipmetool.h"
 #include "substdio.h"
@@ -122,6 +123,7 @@ static stralloc helohost = {0};
 static int flaghelo = 0;
 #ifdef IPME_OUTIP
 static struct ip_address outip; /* control/outgoingip, which qmail-remote binds */
+static int flagbadoutip = 0; /* it is no address: qmail-remote defers every delivery */
 #endif
 static int timeoutconnect = 60; /* qmail-remote's defaults */
 static int timeoutremote = 1200;
@@ -157,7 +159,11 @@ static void catshown(char *s,unsigned int len,int flagroute)
 
 static stralloc ln = {0};
 
-/* "control/smtproutes line 3: no colon, so qmail ignores this line: example.com relay" */
+/*
+"control/smtproutes line 3: no colon, so qmail ignores this line:
+example.com relay": a warning, and the exit status 111; the domains are
+answered as qmail reads the file
+*/
 static void bad(unsigned long line,char *why,int flagroute)
 {
   char strnum[FMT_ULONG];
@@ -166,7 +172,9 @@ static void bad(unsigned long line,char *why,int flagroute)
   catshown(ln.s,ln.len,flagroute);
   if (!stralloc_0(&out)) tool_nomem();
   strnum[fmt_ulong(strnum,line)] = 0;
-  strerr_die6x(111,tool_fatal,fn.s," line ",strnum,why,out.s);
+  if (substdio_flush(subfdout) == -1) strerr_die2sys(111,tool_fatal,"unable to write output: ");
+  strerr_warn6(tool_warning,fn.s," line ",strnum,why,out.s,0);
+  status = 111;
 }
 
 /* a route's port, where there is one: digits, up to the end or a '|' (sagredo's credentials) */
@@ -213,7 +221,7 @@ static unsigned long walk(char *base,unsigned long want,int check)
     while (ln.len && (ln.s[ln.len - 1] == '\n' || ln.s[ln.len - 1] == ' ' || ln.s[ln.len - 1] == '\t')) --ln.len;
     if (ln.len && ln.s[0] && ln.s[0] != '#') { /* a line that starts with a 0 byte is skipped too */
       if (check && byte_chr(ln.s,ln.len,':') == ln.len) bad(line,": no colon, so qmail ignores this line: ",check == 2);
-      if (check == 2 && badport()) bad(line,": bad port (1 to 65535): ",1);
+      else if (check == 2 && badport()) bad(line,": bad port (1 to 65535), which qmail-remote reads as far as it is digits: ",1);
       for (i = 0;i < ln.len;++i) if (!ln.s[i]) ++entry;
       if (!check && entry >= want) { close(fd); return line; }
       ++entry;
@@ -270,16 +278,16 @@ void domain_load(int flagp)
   readmap(&routes,&maproutes,"smtproutes",1);
   walk("smtproutes",0,2);
 
-  if (flagprobe) {
 #ifdef IPME_OUTIP
-    if ((r = control_readline(&ln,path("outgoingip"))) == -1) dieread(fn.s);
-    byte_zero((char *) &outip,4);
-    if (r == 1) {
-      if (!stralloc_0(&ln)) tool_nomem();
-      if (!str_equal(ln.s,"0.0.0.0") && !ip_scan(ln.s,&outip))
-        strerr_die4x(111,tool_fatal,fn.s,": not an address: ",ln.s);
-    }
+  /* as qmail-remote reads it, at its start */
+  if ((r = control_readline(&ln,path("outgoingip"))) == -1) dieread(fn.s);
+  byte_zero((char *) &outip,4);
+  if (r == 1) {
+    if (!stralloc_0(&ln)) tool_nomem();
+    if (!str_equal(ln.s,"0.0.0.0") && !ip_scan(ln.s,&outip)) flagbadoutip = 1;
+  }
 #endif
+  if (flagprobe) {
     if (timeoutconnect > PROBEMAX) timeoutconnect = PROBEMAX;
     if (timeoutremote > PROBEMAX) timeoutremote = PROBEMAX;
     guardhere();
@@ -380,7 +388,8 @@ static char *route(char *d,unsigned long *port)
   cats("route (");
   catentry("smtproutes",&routes,x,keylen,1);
   cats("): qmail-remote sends it to ");
-  catshown(relay.s,str_len(relay.s),1);
+  if (*relay.s) catshown(relay.s,str_len(relay.s),1);
+  else cats("an empty host name");
   cats(" port ");
   catnum(*port);
   cats(" and does not check a route against its own addresses; the loop guard applies on port 25");
@@ -445,11 +454,32 @@ static void deliver(char *d,ipalloc *ia,char *relayhost,unsigned long port,int f
   start(d);
   for (i = 0;i < (int) ia->len;++i) if ((unsigned long) ia->ix[i].pref < prefme) break;
   if (i >= (int) ia->len) {
-    cats("bounces (#5.4.6): the best MX");
-    if (best) { cats(", at preference "); catnum(best); }
+    /* dns_mxip drops an exchanger with no address: "best" is among those with one */
+    if (best) { cats("bounces (#5.4.6): the best MX with an address, at preference "); catnum(best); }
+    else cats("bounces (#5.4.6): the domain's address");
     cats(", is this host; add ");
     cats(d);
     cats(" to control/locals or control/virtualdomains, or fix the MX");
+    if (*d == '[') cats(" (qmail-smtpd rewrites box@[an address of its own] to control/localiphost)");
+    put();
+  }
+  else if (ipme_check(&ia->ix[i].ip) == 1) {
+    /* a route or an alias: qmail-remote tries this host first */
+    if (port == 25) {
+      cats("defers (#4.4.6): qmail-remote connects to ");
+      catip(&ia->ix[i].ip);
+      cats(" first, which is this host, and its loop guard stops there (if this host greets with a dotted name of its own; else the message loops)");
+    }
+    else {
+      cats("loops: qmail-remote sends it to ");
+      catip(&ia->ix[i].ip);
+      cats(" port ");
+      catnum(port);
+      cats(", which is this host, and the loop guard looks at port 25 only; fix ");
+      cats(tool_dir.s);
+      cats("smtproutes");
+    }
+    if (flagalias) cats(": a CNAME, so qmail-remote tries every exchanger, this host's too");
     put();
   }
   else {
@@ -509,6 +539,17 @@ void domain_answer(char *d)
     temporary(d,"qmail-remote cannot read its control files");
     return;
   }
+#ifdef IPME_OUTIP
+  if (flagbadoutip) {
+    start(d);
+    cats("defers (#4.3.0): ");
+    cats(tool_dir.s);
+    cats("outgoingip is not an address, so qmail-remote delivers nothing");
+    put();
+    temporary(d,"qmail-remote cannot use control/outgoingip");
+    return;
+  }
+#endif
   flagalias = 0;
 #ifdef IPME_CNAME
   /* qmail 1.03's addrmangle(): no route, and the domain is an alias: every MX is tried */
@@ -569,6 +610,7 @@ void domain_answer(char *d)
 static stralloc probed = {0}; /* per address probed: its 4 bytes, what it did, a 0 */
 static stralloc said = {0};
 static stralloc reply = {0};
+static stralloc greeting = {0};
 
 static int smtpfd;
 static time_t deadline;
@@ -699,18 +741,19 @@ static void talk(struct ip_address *ip)
   if (r == -1) {
     e = errno; /* before an alloc can change it */
     if (e == error_timeout) saidtimeout("no answer: no connection within ",timeoutconnect);
-    else { saidc("refuses: "); saidc(error_str(e)); }
+    else { saidc((e == ECONNREFUSED) ? "refuses: " : "no connection: "); saidc(error_str(e)); }
     close(smtpfd);
     return;
   }
   inlen = inpos = 0;
-  deadline = time((time_t *) 0) + timeoutremote;
+  deadline = time((time_t *) 0) + timeoutremote + 1; /* time() is whole seconds: never less than timeoutremote */
   if (fdhome != -1 && chdir(guardhome.s) == -1) strerr_die4sys(111,tool_fatal,"unable to chdir to ",guardhome.s,": ");
   ipme_loop(&reply,ip,0); /* a new connection: the guard forgets the last one */
   code = smtpreply();
   if (code == -1) {
-    if (errno == error_timeout) saidtimeout("no greeting: it connects, but says nothing within ",timeoutremote);
-    else saidc("no greeting: it connects, then closes the connection");
+    if (errno != error_timeout) saidc("no greeting: it connects, then closes the connection");
+    else if (reply.len) saidtimeout("no greeting: it connects, but sends no whole reply within ",timeoutremote);
+    else saidtimeout("no greeting: it connects, but says nothing within ",timeoutremote);
   }
   else if (code != 220) {
     saidc("no greeting: it answers ");
@@ -719,17 +762,38 @@ static void talk(struct ip_address *ip)
   else {
     saidc("greets as ");
     saidname();
+    if (!stralloc_copy(&greeting,&reply)) tool_nomem();
     ipme_loop(&reply,ip,25);
     loop = 0;
-    if (tell("EHLO ",5) == 0 && tell(helohost.s,helohost.len) == 0 && tell("\r\n",2) == 0 && smtpreply() != -1)
-      loop = ipme_loop(&reply,ip,25);
-    else if (errno == error_timeout) saidtimeout(", then no reply to EHLO within ",timeoutremote);
-    else saidc(", then closes the connection before its reply to EHLO");
+    code = -1;
+    if (tell("EHLO ",5) == 0 && tell(helohost.s,helohost.len) == 0 && tell("\r\n",2) == 0)
+      code = smtpreply();
+    if (code != -1 && code != 250) { /* refused: as the qmail-remote that sends HELO */
+      if (tell("HELO ",5) == 0 && tell(helohost.s,helohost.len) == 0 && tell("\r\n",2) == 0) {
+        ipme_loop(&greeting,ip,25);
+        code = smtpreply();
+      }
+      else code = -1;
+    }
+    if (code != -1) loop = ipme_loop(&reply,ip,25);
+    else {
+      if (errno == error_timeout) saidtimeout(", then no reply to EHLO within ",timeoutremote);
+      else saidc(", then closes the connection before its reply to EHLO");
+      /* would the guard have stopped it, had the reply named us too? */
+      if (!stralloc_copys(&reply,"250 ") || !stralloc_catb(&reply,greeting.s + 4,greeting.len - 4)) tool_nomem();
+      ipme_loop(&greeting,ip,25);
+      if (ipme_loop(&reply,ip,25)) loop = -2;
+    }
     x[ip_fmt(x,ip)] = 0;
-    if (loop) {
+    if (loop == 1) {
       saidc(", this host's own name: it is this host behind NAT or a forwarder; add ");
       saidc(x);
       saidc(" to control/moreipme (or, if it is another host with our name, to control/notipme)");
+    }
+    else if (loop == -2) {
+      saidc(": undecided: it greets with this host's own name, and the loop guard decides on the reply that did not come; if ");
+      saidc(x);
+      saidc(" is this host, add it to control/moreipme");
     }
     else {
       saidc(": not this host, as the loop guard decides");

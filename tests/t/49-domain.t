@@ -128,21 +128,28 @@ run -c "$c" "$(printf '%063d' 0 | tr 0 a).test" '[192.0.2.1]'
 like "$out" "^a{63}\\.test: defers \\(#4\\.4\\.3\\)" "a label of 63 characters is a domain"
 like "$out" "\\[192\\.0\\.2\\.1\\]: mx 0 192\\.0\\.2\\.1: not me \\(no entry matches\\)" "an address in brackets is a domain: qmail-remote delivers to it"
 
-# malformed control files: exit 111, file and line, nothing answered
+# malformed control files: exit 111, file and line; a route or virtual
+# domain line qmail ignores is a warning, and the domains are answered
+# as qmail reads the files; a bad moreipme or notipme answers nothing
 m() {
   run -c "$d/bad" "$@"
   is "$rc:$out:$err" "111::$msg" "$name: exits 111, names file and line, answers nothing"
 }
+# w WANT DOMAIN: the warning $msg, exit 111, and the domain answered (first line WANT)
+w() {
+  run -c "$d/bad" "$2"
+  is "$rc:$(printf '%s\n' "$out" | sed -n 1p):$(printf '%s\n' "$err" | sed -n 1p)" "111:$1:$msg" "$name: a warning with file and line, exit 111, and the domain answered as qmail reads the file"
+}
 mkdir "$d/bad"; echo mail.example.org > "$d/bad/me"
 printf 'ok.test:192.0.2.1\n\nexample.org relay.example.net\n' > "$d/bad/smtproutes"
-msg="ipmetest: fatal: $d/bad/smtproutes line 3: no colon, so qmail ignores this line: example.org relay.example.net" name="a route without a colon"
-m example.org
+msg="ipmetest: warning: $d/bad/smtproutes line 3: no colon, so qmail ignores this line: example.org relay.example.net" name="a route without a colon"
+w "ok.test: route ($d/bad/smtproutes:1 ok.test:192.0.2.1): qmail-remote sends it to 192.0.2.1 port 25 and does not check a route against its own addresses; the loop guard applies on port 25" ok.test
 printf 'ok.test:relay.example.net:smtp\n' > "$d/bad/smtproutes"
-msg="ipmetest: fatal: $d/bad/smtproutes line 1: bad port (1 to 65535): ok.test:relay.example.net:smtp" name="a route with a port that is no number"
-m ok.test
+msg="ipmetest: warning: $d/bad/smtproutes line 1: bad port (1 to 65535), which qmail-remote reads as far as it is digits: ok.test:relay.example.net:smtp" name="a route with a port that is no number"
+w "ok.test: route ($d/bad/smtproutes:1 ok.test:relay.example.net:smtp): qmail-remote sends it to relay.example.net port 0 and does not check a route against its own addresses; the loop guard applies on port 25" ok.test
 printf 'ok.test:relay.example.net:65536|user|secret\n' > "$d/bad/smtproutes"
-msg="ipmetest: fatal: $d/bad/smtproutes line 1: bad port (1 to 65535): ok.test:relay.example.net:65536|..." name="a port over 65535, and a password is not shown"
-m ok.test
+msg="ipmetest: warning: $d/bad/smtproutes line 1: bad port (1 to 65535), which qmail-remote reads as far as it is digits: ok.test:relay.example.net:65536|..." name="a port over 65535, and a password is not shown"
+w "ok.test: route ($d/bad/smtproutes:1 ok.test:relay.example.net:65536|...): qmail-remote sends it to relay.example.net port 65536 and does not check a route against its own addresses; the loop guard applies on port 25" ok.test
 printf 'ok.test:relay.example.net:587|user|secret\n' > "$d/bad/smtproutes"
 run -c "$d/bad" ok.test
 like "$rc:$out" "^111:ok\\.test: route \\($d/bad/smtproutes:1 ok\\.test:relay\\.example\\.net:587\\|\\.\\.\\.\\): qmail-remote sends it to relay\\.example\\.net port 587 " \
@@ -153,8 +160,8 @@ like "$rc:$out" "^111:ok\\.test: route \\($d/bad/smtproutes:2 ok\\.test:relay\\.
   "a colon in a route's password is no port; a line that starts with a 0 byte is no entry, as control_readfile reads it"
 rm "$d/bad/smtproutes"
 printf 'virt.test:alias\nbroken.test\n' > "$d/bad/virtualdomains"
-msg="ipmetest: fatal: $d/bad/virtualdomains line 2: no colon, so qmail ignores this line: broken.test" name="a virtual domain without a colon"
-m virt.test
+msg="ipmetest: warning: $d/bad/virtualdomains line 2: no colon, so qmail ignores this line: broken.test" name="a virtual domain without a colon"
+w "virt.test: virtual ($d/bad/virtualdomains:1 virt.test:alias): delivered here, to alias-user@virt.test; qmail-remote never sees it" virt.test
 rm "$d/bad/virtualdomains"
 printf '203.0.113.5\n203.0.113.300\n' > "$d/bad/moreipme"
 msg="ipmetest: fatal: $d/bad/moreipme line 2: octet over 255: 203.0.113.300" name="a bad line in control/moreipme"
@@ -189,11 +196,13 @@ mx half.test 20 mx.fail.test
 fail mx.fail.test
 fail fail.test
 cname alias.test best.test
+mx noaddr.test 10 nothing.noaddr.test
+mx noaddr.test 20 mx1.backup.test
 END
 echo 203.0.113.5 > "$c/moreipme"
 run -c "$c" best.test
 is "$rc:$out" "0:best.test: mx 10 203.0.113.5: me (ipme 203.0.113.5, $c/moreipme:1)
-best.test: bounces (#5.4.6): the best MX, at preference 10, is this host; add best.test to control/locals or control/virtualdomains, or fix the MX" \
+best.test: bounces (#5.4.6): the best MX with an address, at preference 10, is this host; add best.test to control/locals or control/virtualdomains, or fix the MX" \
   "the best MX is this host (moreipme): bounces, #5.4.6"
 run -c "$c" backup.test
 is "$rc:$out" "0:backup.test: mx 10 198.51.100.10: not me (no entry matches)
@@ -222,8 +231,25 @@ half.test: delivers to 198.51.100.10" "an exchanger's address fails temporarily:
 run -c "$c" alias.test
 is "$rc:$out" "0:alias.test: cname best.test: qmail-remote does not skip this host's own exchangers for an alias
 alias.test: mx 10 203.0.113.5: me (ipme 203.0.113.5, $c/moreipme:1)
-alias.test: delivers to 203.0.113.5 (me): a CNAME, so qmail-remote tries every exchanger, this host's too" \
-  "an alias (CNAME, where the tree's qmail-remote looks it up): every exchanger, this host's too"
+alias.test: defers (#4.4.6): qmail-remote connects to 203.0.113.5 first, which is this host, and its loop guard stops there (if this host greets with a dotted name of its own; else the message loops): a CNAME, so qmail-remote tries every exchanger, this host's too" \
+  "an alias (CNAME, where the tree's qmail-remote looks it up): every exchanger, this host's too, so the guard defers"
+run -c "$c" noaddr.test
+is "$rc:$out" "0:noaddr.test: mx 20 198.51.100.10: not me (no entry matches)
+noaddr.test: delivers to 198.51.100.10" "an exchanger with no address is not shown (dns_mxip drops it); the next one is delivered to"
+run -c "$c" '[203.0.113.5]'
+is "$rc:$(printf '%s\n' "$out" | sed -n 2p)" "0:[203.0.113.5]: bounces (#5.4.6): the domain's address, is this host; add [203.0.113.5] to control/locals or control/virtualdomains, or fix the MX (qmail-smtpd rewrites box@[an address of its own] to control/localiphost)" \
+  "an address of this host in brackets: bounces, #5.4.6, and the rewrite qmail-smtpd makes is said"
+printf 'self.test:203.0.113.5\nself2525.test:203.0.113.5:2525\n' > "$c/smtproutes.self"
+mkdir "$d/self" && cp "$c/me" "$c/moreipme" "$d/self/" && cp "$c/smtproutes.self" "$d/self/smtproutes"
+run -c "$d/self" self.test self2525.test
+is "$rc:$(printf '%s\n' "$out" | grep -e '^self.test: defers' -e '^self2525.test: loops')" "0:self.test: defers (#4.4.6): qmail-remote connects to 203.0.113.5 first, which is this host, and its loop guard stops there (if this host greets with a dotted name of its own; else the message loops)
+self2525.test: loops: qmail-remote sends it to 203.0.113.5 port 2525, which is this host, and the loop guard looks at port 25 only; fix $d/self/smtproutes" \
+  "a route to this host: on port 25 the guard defers, #4.4.6; on another port, a loop"
+printf 'any.test::2525\n' > "$d/self/smtproutes"
+run -c "$d/self" any.test
+is "$(printf '%s\n' "$out" | sed -n 1p)" "any.test: route ($d/self/smtproutes:1 any.test::2525): qmail-remote sends it to an empty host name port 2525 and does not check a route against its own addresses; the loop guard applies on port 25" \
+  "a route with a port and no host: the empty host is named"
+rm -r "$d/self" "$c/smtproutes.self"
 printf '203.0.113.5\n' > "$c/notipme"
 run -c "$c" best.test
 is "$rc:$out" "0:best.test: mx 10 203.0.113.5: not me (notipme 203.0.113.5, $c/notipme:1)

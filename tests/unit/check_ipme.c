@@ -1419,6 +1419,7 @@ static void peerchild(void *arg)
   int s;
   int n;
 
+  s = n = -1;
   kernel(K_LINUX,0,rec6);
   forget();
   if (socketpair(AF_UNIX,SOCK_STREAM,0,client) == -1) { say("socketpair failed"); return; }
