@@ -290,6 +290,10 @@ is "$rc:$out:$err" "100::ipmetest: fatal: -p with -c $d/bad/: the directory must
 #   203.0.113.8:25  to 198.51.100.1:2598  accepts, never says a word
 #   203.0.113.9     dropped: never answers
 #   203.0.113.10:25 to 198.51.100.1:2599  refused (the primary MX down)
+#   203.0.113.11:25 to 198.51.100.1:2597  greets as mail.example.org,
+#                                         refuses EHLO, answers HELO so
+#   203.0.113.12:25 to 198.51.100.1:2596  greets as mail.example.org,
+#                                         then never says a word
 # dnsmasq on 127.0.0.1, seen by qmail-remote and ipmetest alone through
 # a resolv.conf bind-mounted in a private mount namespace ($withdns);
 # $withfail's resolv.conf names 127.0.0.3, where no server listens (a
@@ -322,6 +326,8 @@ table ip domain {
     ip daddr 203.0.113.7 tcp dport 25 counter dnat to 198.51.100.1:2599
     ip daddr 203.0.113.8 tcp dport 25 counter dnat to 198.51.100.1:2598
     ip daddr 203.0.113.10 tcp dport 25 counter dnat to 198.51.100.1:2599
+    ip daddr 203.0.113.11 tcp dport 25 counter dnat to 198.51.100.1:2597
+    ip daddr 203.0.113.12 tcp dport 25 counter dnat to 198.51.100.1:2596
   }
   chain filt {
     type filter hook output priority 0; policy accept;
@@ -355,7 +361,8 @@ dnsmasq -k -C /dev/null --no-resolv --no-hosts --pid-file= -u root \
   --host-record=a.probe.test,203.0.113.6 --host-record=b.probe.test,203.0.113.7 \
   --host-record=c.probe.test,203.0.113.8 --host-record=d.probe.test,203.0.113.9 \
   --host-record=e.probe.test,203.0.113.5 --host-record=f.probe.test,203.0.113.6 \
-  --mx-host=again.test,mx.again.test,10 --host-record=mx.again.test,203.0.113.6 & pids="$pids $!"
+  --mx-host=again.test,mx.again.test,10 --host-record=mx.again.test,203.0.113.6 \
+  --host-record=helo.test,203.0.113.11 --host-record=mute.test,203.0.113.12 & pids="$pids $!"
 n=0; until grep -q started "$d/dnsmasq.log" 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
 "$withdns" true 2>/dev/null || skiptrees "the resolv.conf bind mount (unshare -m) does not work here"
 grep -q started "$d/dnsmasq.log" || { notok "dnsmasq starts"; diag "$(tail -3 "$d/dnsmasq.log")"; done_testing; exit; }
@@ -367,7 +374,16 @@ ME=mail.example.org
 perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "198.51.100.1", LocalPort => 2598, Listen => 50, ReuseAddr => 1) or die;
   open(my $l, ">>", $ARGV[0]) or die; $l->autoflush(1); print $l "listening\n"; alarm 3600; my @keep;
   while (my $c = $s->accept) { print $l "connect\n"; push @keep, $c }' "$d/silent.log" & pids="$pids $!"
-n=0; until { grep -q listening "$d/us.log" && grep -q listening "$d/other.log" && grep -q listening "$d/silent.log"; } 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+# HELO only, and a greeting then silence: both with our name
+perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "198.51.100.1", LocalPort => 2597, Listen => 50, ReuseAddr => 1) or die;
+  open(my $l, ">>", $ARGV[0]) or die; $l->autoflush(1); print $l "listening\n"; alarm 3600;
+  while (my $c = $s->accept) { print $l "connect\n"; print $c "220 $ARGV[1] ESMTP\r\n";
+    while (my $x = <$c>) { print $l $x; if ($x =~ /^EHLO/i) { print $c "502 unimplemented\r\n" } elsif ($x =~ /^HELO/i) { print $c "250 $ARGV[1]\r\n" }
+      elsif ($x =~ /^QUIT/i) { print $c "221 bye\r\n"; last } else { print $c "502 no\r\n" } } close $c }' "$d/helo.log" "$ME" & pids="$pids $!"
+perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "198.51.100.1", LocalPort => 2596, Listen => 50, ReuseAddr => 1) or die;
+  open(my $l, ">>", $ARGV[0]) or die; $l->autoflush(1); print $l "listening\n"; alarm 3600; my @keep;
+  while (my $c = $s->accept) { print $l "connect\n"; print $c "220 $ARGV[1] ESMTP\r\n"; push @keep, $c }' "$d/mute.log" "$ME" & pids="$pids $!"
+n=0; until { grep -q listening "$d/us.log" && grep -q listening "$d/other.log" && grep -q listening "$d/silent.log" && grep -q listening "$d/helo.log" && grep -q listening "$d/mute.log"; } 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
 seen() { grep -c '^connect' "$d/$1.log"; }
 
 printf 'From: a@example.org\nSubject: ipmetest DOMAIN\n\nhello\n' > "$d/msg"
@@ -396,7 +412,7 @@ virt.test: virtual (control/virtualdomains:1 virt.test:alias): delivered here, t
   echo 203.0.113.5 > "$c/moreipme"
   it best.test
   is "$rc:$out" "0:best.test: mx 10 203.0.113.5: me (ipme 203.0.113.5, control/moreipme:1)
-best.test: bounces (#5.4.6): the best MX, at preference 10, is this host; add best.test to control/locals or control/virtualdomains, or fix the MX" \
+best.test: bounces (#5.4.6): the best MX with an address, at preference 10, is this host; add best.test to control/locals or control/virtualdomains, or fix the MX" \
     "$name: the best MX in moreipme: bounces, #5.4.6"
   like "$(remote best.test)" "^DSorry\\. Although I'm listed as a best-preference MX or A for that host, it isn't in my control/locals file, so I don't treat it as local\\. \\(#5\\.4\\.6\\)\$" \
     "$name: ... and the real qmail-remote bounces it the same, #5.4.6"
@@ -455,11 +471,11 @@ local.test: local (control/locals:2 local.test): delivered here; qmail-remote ne
   echo 203.0.113.5 > "$c/moreipme"
   it alias.test
   if [ $cname = 1 ]; then
-    like "$(line 'alias\.test: delivers')" "^alias\\.test: delivers to 203\\.0\\.113\\.5 \\(me\\): a CNAME" \
+    like "$(line 'alias\.test: defers')" "^alias\\.test: defers \\(#4\\.4\\.6\\): qmail-remote connects to 203\\.0\\.113\\.5 first, .*: a CNAME" \
       "$name: an alias (CNAME) of a domain whose MX is this host: qmail-remote tries it all the same"
     like "$(remote alias.test)" "\\(#4\\.4\\.6\\)\$" "$name: ... and the real qmail-remote does, and its guard defers, #4.4.6"
   else
-    is "$(line 'alias\.test: bounces')" "alias.test: bounces (#5.4.6): the best MX, at preference 10, is this host; add alias.test to control/locals or control/virtualdomains, or fix the MX" \
+    is "$(line 'alias\.test: bounces')" "alias.test: bounces (#5.4.6): the best MX with an address, at preference 10, is this host; add alias.test to control/locals or control/virtualdomains, or fix the MX" \
       "$name: an alias (this qmail-remote does not look up CNAMEs): bounces, #5.4.6"
     like "$(remote alias.test)" "\\(#5\\.4\\.6\\)\$" "$name: ... as the real qmail-remote does"
   fi
@@ -500,9 +516,29 @@ again.test: probe 203.0.113.6: greets as mx.other.example: not this host, as the
   is "$(line 'best\.test: probe')" "best.test: probe 203.0.113.5: greets as $ME: not this host, as the loop guard decides (whatever the name, for notipme 203.0.113.5, control/notipme:1)" \
     "$name: -p: an address in notipme greets with our name: the guard lets it be, and says why"
   rm "$c/smtpgreeting" "$c/notipme"
+  it -p helo.test mute.test
+  is "$rc:$(printf '%s\n' "$out" | grep ': probe ')" "0:helo.test: probe 203.0.113.11: greets as $ME, this host's own name: it is this host behind NAT or a forwarder; add 203.0.113.11 to control/moreipme (or, if it is another host with our name, to control/notipme)
+mute.test: probe 203.0.113.12: greets as $ME, then no reply to EHLO within 5 seconds: undecided: it greets with this host's own name, and the loop guard decides on the reply that did not come; if 203.0.113.12 is this host, add it to control/moreipme" \
+    "$name: -p: EHLO refused, HELO answered with our name (as the qmail-remote that sends HELO: a loop); our name, then silence: undecided"
+  like "$(tr '\r\n' '  ' < "$d/helo.log")" "EHLO $ME  HELO $ME  QUIT" "$name: ... HELO after the refused EHLO, then QUIT"
+
+  # a route to this host's own address, port 25: qmail-remote's guard defers
+  printf 'self.test:203.0.113.5\n' > "$c/smtproutes"
+  echo 203.0.113.5 > "$c/moreipme"
+  it self.test
+  is "$rc:$(line 'self\.test: defers')" "0:self.test: defers (#4.4.6): qmail-remote connects to 203.0.113.5 first, which is this host, and its loop guard stops there (if this host greets with a dotted name of its own; else the message loops)" \
+    "$name: a route to this host (moreipme), port 25: the guard defers"
+  like "$(remote self.test)" "^ZConnected to 203\\.0\\.113\\.5 but it greeted me with my own name $ME: a mail loop\\..*\\(#4\\.4\\.6\\)\$" \
+    "$name: ... as the real qmail-remote does"
+  rm "$c/smtproutes" "$c/moreipme"
 
   # the outgoingip patch: the probe binds control/outgoingip, as qmail-remote does
   if grep -q outip "$tree/timeoutconn.c"; then
+    echo not.an.address > "$c/outgoingip"
+    it best.test
+    is "$rc:$out" "111:best.test: defers (#4.3.0): control/outgoingip is not an address, so qmail-remote delivers nothing" \
+      "$name: a bad control/outgoingip, without -p: every remote domain defers, exit 111"
+    is "$(remote best.test)" "Zinvalid ipaddr in control/outgoingip (#4.3.0)" "$name: ... as the real qmail-remote does"
     echo 198.51.100.2 > "$c/outgoingip"
     u0=$(seen us)
     it -p best.test
