@@ -16,6 +16,7 @@
 #include "error.h"
 #include "byte.h"
 #include "str.h"
+#include "case.h"
 #include "fmt.h"
 #include "scan.h"
 #include "ip.h"
@@ -117,6 +118,7 @@ static char *path(char *base)
 
 static int flagprobe = 0;
 static stralloc me = {0};
+static stralloc ourname = {0}; /* control/smtpgreeting's first word, else control/me: the name qmail-smtpd greets with */
 static int flagme = 0; /* control/me has a line */
 static int flaglocalsme = 0; /* no control/locals: qmail-send takes control/me */
 static stralloc helohost = {0};
@@ -288,6 +290,10 @@ void domain_load(int flagp)
   }
 #endif
   if (flagprobe) {
+    if ((r = control_readline(&ourname,path("smtpgreeting"))) == -1) dieread(fn.s);
+    if (r == 0 && !stralloc_copy(&ourname,&me)) tool_nomem();
+    ourname.len = byte_chr(ourname.s,ourname.len,' ');
+    ourname.len = byte_chr(ourname.s,ourname.len,'\t');
     if (timeoutconnect > PROBEMAX) timeoutconnect = PROBEMAX;
     if (timeoutremote > PROBEMAX) timeoutremote = PROBEMAX;
     guardhere();
@@ -611,6 +617,7 @@ static stralloc probed = {0}; /* per address probed: its 4 bytes, what it did, a
 static stralloc said = {0};
 static stralloc reply = {0};
 static stralloc greeting = {0};
+static stralloc fake = {0};
 
 static int smtpfd;
 static time_t deadline;
@@ -702,8 +709,8 @@ static void saidshown(char *s,unsigned int len)
   if (len > 80) saidc("...");
 }
 
-/* the first word of the reply */
-static void saidname(void)
+/* the first word of the reply: 1 if it is our name */
+static int saidname(void)
 {
   unsigned int i;
   unsigned int j;
@@ -712,6 +719,7 @@ static void saidname(void)
   for (j = i;j < reply.len && reply.s[j] != ' ' && reply.s[j] != '\t' && reply.s[j] != '\n';++j) ;
   if (j == i) saidc("no name");
   else saidshown(reply.s + i,j - i);
+  return j - i == ourname.len && ourname.len && !case_diffb(reply.s + i,j - i,ourname.s);
 }
 
 static void saidtimeout(char *what,int t)
@@ -727,6 +735,8 @@ static void talk(struct ip_address *ip)
   struct ipme_net *not;
   char x[IPFMT];
   long code;
+  int flagours;
+  int flagguard;
   int loop;
   int r;
   int e;
@@ -761,28 +771,26 @@ static void talk(struct ip_address *ip)
   }
   else {
     saidc("greets as ");
-    saidname();
+    flagours = saidname();
     if (!stralloc_copy(&greeting,&reply)) tool_nomem();
-    ipme_loop(&reply,ip,25);
+    /* would the guard stop it, if the next reply named us too? */
+    if (!stralloc_copys(&fake,"250 ") || !stralloc_catb(&fake,greeting.s + 4,greeting.len - 4)) tool_nomem();
+    ipme_loop(&greeting,ip,25);
+    flagguard = ipme_loop(&fake,ip,25);
     loop = 0;
     code = -1;
     if (tell("EHLO ",5) == 0 && tell(helohost.s,helohost.len) == 0 && tell("\r\n",2) == 0)
       code = smtpreply();
-    if (code != -1 && code != 250) { /* refused: as the qmail-remote that sends HELO */
-      if (tell("HELO ",5) == 0 && tell(helohost.s,helohost.len) == 0 && tell("\r\n",2) == 0) {
-        ipme_loop(&greeting,ip,25);
-        code = smtpreply();
-      }
-      else code = -1;
+    if (code != -1 && code != 250) /* refused: as the qmail-remote that sends HELO */
+      code = (tell("HELO ",5) == 0 && tell(helohost.s,helohost.len) == 0 && tell("\r\n",2) == 0) ? smtpreply() : -1;
+    if (code != -1) {
+      ipme_loop(&greeting,ip,25);
+      loop = ipme_loop(&reply,ip,25);
     }
-    if (code != -1) loop = ipme_loop(&reply,ip,25);
     else {
       if (errno == error_timeout) saidtimeout(", then no reply to EHLO within ",timeoutremote);
       else saidc(", then closes the connection before its reply to EHLO");
-      /* would the guard have stopped it, had the reply named us too? */
-      if (!stralloc_copys(&reply,"250 ") || !stralloc_catb(&reply,greeting.s + 4,greeting.len - 4)) tool_nomem();
-      ipme_loop(&greeting,ip,25);
-      if (ipme_loop(&reply,ip,25)) loop = -2;
+      if (flagguard) loop = -2;
     }
     x[ip_fmt(x,ip)] = 0;
     if (loop == 1) {
@@ -794,6 +802,11 @@ static void talk(struct ip_address *ip)
       saidc(": undecided: it greets with this host's own name, and the loop guard decides on the reply that did not come; if ");
       saidc(x);
       saidc(" is this host, add it to control/moreipme");
+    }
+    else if (flagours && !flagguard && !ipme_longest(&ipme_not,ip)) {
+      saidc(", this host's own name, which the loop guard does not trust (it wants a dotted name, not localhost): if ");
+      saidc(x);
+      saidc(" is this host, add it to control/moreipme, or qmail-remote loops");
     }
     else {
       saidc(": not this host, as the loop guard decides");
