@@ -147,18 +147,12 @@ static void readmap(stralloc *sa,struct constmap *map,char *base,int flagcolon)
 /* what the admin wrote, printable: at most 80 bytes; a route's password not at all */
 static void catshown(char *s,unsigned int len,int flagroute)
 {
-  unsigned int i;
-  char c;
+  unsigned int bar;
 
-  for (i = 0;i < len && i < 80;++i) {
-    c = s[i];
-    if (flagroute && c == '|') { cats("|..."); return; }
-    if ((unsigned char) c < 32 || (unsigned char) c > 126) c = '?';
-    catb(&c,1);
-  }
-  if (len > 80) cats("...");
+  bar = flagroute ? byte_chr(s,len,'|') : len;
+  tool_catprintable(&out,s,(bar < 80) ? bar : len);
+  if (bar < len && bar < 80) cats("|...");
 }
-
 static stralloc ln = {0};
 
 /*
@@ -403,35 +397,6 @@ static char *route(char *d,unsigned long *port)
   return relay.s;
 }
 
-/* ": me (ipme 203.0.113.5, control/moreipme:2)", as ipmetest ADDRESS says it */
-static void catsays(char *what,ipme_nets *l,struct ipme_net *n)
-{
-  cats(what);
-  tool_catentry(&out,n);
-  cats(", ");
-  tool_catsource(&out,l,n);
-  cats(")");
-}
-static void catme(struct ip_address *ip)
-{
-  struct ipme_net *m;
-  struct ipme_net *not;
-  ipme_nets *l;
-  unsigned int bits;
-
-  l = &tool_ifaces;
-  bits = 33;
-  if (!(m = ipme_longest(l,ip))) {
-    l = &ipme_more;
-    m = ipme_longest(l,ip);
-    bits = m ? m->bits + 1 : 0;
-  }
-  not = ipme_longest(&ipme_not,ip);
-  if (not && not->bits + 1U >= bits) catsays(": not me (notipme ",&ipme_not,not);
-  else if (m) catsays(": me (ipme ",l,m);
-  else cats(": not me (no entry matches)");
-}
-
 static void probe(char *d,struct ip_address *ip);
 
 /* the addresses, as qmail-remote's main() decides after its DNS lookup */
@@ -448,7 +413,7 @@ static void deliver(char *d,ipalloc *ia,char *relayhost,unsigned long port,int f
     start(d);
     if (relayhost) { cats("address "); catip(&ia->ix[i].ip); }
     else { cats("mx "); catnum((unsigned long) ia->ix[i].pref); cats(" "); catip(&ia->ix[i].ip); }
-    catme(&ia->ix[i].ip);
+    tool_catme(&out,&ia->ix[i].ip);
     put();
     if ((unsigned long) ia->ix[i].pref < best) best = ia->ix[i].pref;
     if (ipme_check(&ia->ix[i].ip) == 1)
@@ -696,19 +661,7 @@ static void saidc(char *s) { if (!stralloc_cats(&said,s)) tool_nomem(); }
 static void saidnum(unsigned long u) { char s[FMT_ULONG]; if (!stralloc_catb(&said,s,fmt_ulong(s,u))) tool_nomem(); }
 
 /* what a server said, printable, at most 80 bytes */
-static void saidshown(char *s,unsigned int len)
-{
-  unsigned int i;
-  char c;
-
-  for (i = 0;i < len && i < 80;++i) {
-    c = s[i];
-    if ((unsigned char) c < 32 || (unsigned char) c > 126) c = '?';
-    if (!stralloc_append(&said,&c)) tool_nomem();
-  }
-  if (len > 80) saidc("...");
-}
-
+static void saidshown(char *s,unsigned int len) { tool_catprintable(&said,s,len); }
 /* the first word of the reply: 1 if it is our name */
 static int saidname(void)
 {

@@ -34,43 +34,13 @@ static int scan(char *s,struct ipme_net *n)
   return r;
 }
 
-static void says(char *what,ipme_nets *l,struct ipme_net *n)
-{
-  cats(what);
-  tool_catentry(&out,n);
-  cats(", ");
-  tool_catsource(&out,l,n);
-  cats(")\n");
-}
-
-/* as moreipme.c decides: an interface address is a /32; notipme wins a tie */
-static void answer4(struct ip_address *ip)
-{
-  struct ipme_net *me;
-  struct ipme_net *not;
-  ipme_nets *l;
-  unsigned int bits;
-
-  l = &tool_ifaces;
-  bits = 33;
-  if (!(me = ipme_longest(l,ip))) {
-    l = &ipme_more;
-    me = ipme_longest(l,ip);
-    bits = me ? me->bits + 1 : 0;
-  }
-  not = ipme_longest(&ipme_not,ip);
-  if (not && not->bits + 1U >= bits) says(": not me (notipme ",&ipme_not,not);
-  else if (me) says(": me (ipme ",l,me);
-  else cats(": not me (no entry matches)\n");
-}
-
 static void answer(char *s)
 {
   struct ipme_net n;
 
   out.len = 0;
   cats(s);
-  if (scan(s,&n)) answer4(&n.ip);
+  if (scan(s,&n)) { tool_catme(&out,&n.ip); cats("\n"); }
   else cats(": not me (IPv6: this qmail delivers over IPv4 only)\n");
   if (substdio_put(subfdout,out.s,out.len) == -1) die_write();
 }

@@ -64,6 +64,36 @@ void tool_catsource(stralloc *sa,ipme_nets *l,struct ipme_net *n)
   if (!stralloc_catb(sa,strnum,fmt_ulong(strnum,(unsigned long) n->line))) tool_nomem();
 }
 
+static void says(stralloc *sa,char *what,ipme_nets *l,struct ipme_net *n)
+{
+  cats(sa,what);
+  tool_catentry(sa,n);
+  cats(sa,", ");
+  tool_catsource(sa,l,n);
+  cats(sa,")");
+}
+
+/* ": me (ipme 203.0.113.5, control/moreipme:2)": as moreipme.c decides, an interface address a /32, notipme winning a tie */
+void tool_catme(stralloc *sa,struct ip_address *ip)
+{
+  struct ipme_net *me;
+  struct ipme_net *not;
+  ipme_nets *l;
+  unsigned int bits;
+
+  l = &tool_ifaces;
+  bits = 33;
+  if (!(me = ipme_longest(l,ip))) {
+    l = &ipme_more;
+    me = ipme_longest(l,ip);
+    bits = me ? me->bits + 1 : 0;
+  }
+  not = ipme_longest(&ipme_not,ip);
+  if (not && not->bits + 1U >= bits) says(sa,": not me (notipme ",&ipme_not,not);
+  else if (me) says(sa,": me (ipme ",l,me);
+  else cats(sa,": not me (no entry matches)");
+}
+
 /* a number written with a leading zero: 010 is ten, not eight */
 int tool_zeros(char *s,unsigned int len)
 {
@@ -103,19 +133,25 @@ The line as the admin wrote it: printable, at most 80 bytes. ipme_line
 keeps at most IPME_LINEMAX bytes of a line: a full one was cut, and
 its end is not there to be stripped.
 */
-static void catshown(stralloc *sa,char *s,unsigned int len)
+/* s as a terminal shows it safely: at most 80 bytes, each unprintable one a ? */
+void tool_catprintable(stralloc *sa,char *s,unsigned int len)
 {
   unsigned int i;
   char c;
 
-  if (len < IPME_LINEMAX) while (len && blank(s[len - 1])) --len;
-  while (len && blank(*s)) { ++s; --len; }
   for (i = 0;i < len && i < 80;++i) {
     c = s[i];
     if ((unsigned char) c < 32 || (unsigned char) c > 126) c = '?';
     if (!stralloc_append(sa,&c)) tool_nomem();
   }
   if (len > 80) cats(sa,"...");
+}
+
+static void catshown(stralloc *sa,char *s,unsigned int len)
+{
+  if (len < IPME_LINEMAX) while (len && blank(s[len - 1])) --len;
+  while (len && blank(*s)) { ++s; --len; }
+  tool_catprintable(sa,s,len);
 }
 
 /* "control/moreipme line 7: octet over 255": then ipme_line is line 7 */

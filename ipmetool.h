@@ -25,6 +25,8 @@ extern int tool_kind(ipme_nets *l,struct ipme_net *n);
 extern unsigned int tool_fmt(char *s,struct ipme_net *n);
 extern void tool_catentry(stralloc *sa,struct ipme_net *n);
 extern void tool_catsource(stralloc *sa,ipme_nets *l,struct ipme_net *n);
+extern void tool_catme(stralloc *sa,struct ip_address *ip);
+extern void tool_catprintable(stralloc *sa,char *s,unsigned int len);
 
 extern int tool_zeros(char *s,unsigned int len);
 typedef void tool_take(ipme_nets *l,struct ipme_net *n,char *s,unsigned int len,int flag6);
