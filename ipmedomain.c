@@ -248,6 +248,18 @@ static void guardhere(void)
     ": the directory must be called control, as the loop guard reads its names from control/me and control/smtpgreeting");
 }
 
+/* the first word of sa, as the loop guard reads our name: blanks, then no blank */
+static void firstword(stralloc *sa)
+{
+  unsigned int i;
+  unsigned int j;
+
+  for (i = 0;i < sa->len && (sa->s[i] == ' ' || sa->s[i] == '\t' || sa->s[i] == '\r');++i) ;
+  for (j = i;j < sa->len && sa->s[j] != ' ' && sa->s[j] != '\t' && sa->s[j] != '\r';++j) ;
+  byte_copy(sa->s,j - i,sa->s + i);
+  sa->len = j - i;
+}
+
 void domain_load(int flagp)
 {
   int r;
@@ -286,8 +298,7 @@ void domain_load(int flagp)
   if (flagprobe) {
     if ((r = control_readline(&ourname,path("smtpgreeting"))) == -1) dieread(fn.s);
     if (r == 0 && !stralloc_copy(&ourname,&me)) tool_nomem();
-    ourname.len = byte_chr(ourname.s,ourname.len,' ');
-    ourname.len = byte_chr(ourname.s,ourname.len,'\t');
+    firstword(&ourname);
     if (timeoutconnect > PROBEMAX) timeoutconnect = PROBEMAX;
     if (timeoutremote > PROBEMAX) timeoutremote = PROBEMAX;
     guardhere();
@@ -406,6 +417,7 @@ static void deliver(char *d,ipalloc *ia,char *relayhost,unsigned long port,int f
   unsigned long best;
   int flagfirst;
   int i;
+  int j;
 
   prefme = 100000;
   best = 100000;
@@ -426,8 +438,12 @@ static void deliver(char *d,ipalloc *ia,char *relayhost,unsigned long port,int f
   for (i = 0;i < (int) ia->len;++i) if ((unsigned long) ia->ix[i].pref < prefme) break;
   if (i >= (int) ia->len) {
     /* dns_mxip drops an exchanger with no address: "best" is among those with one */
-    if (best) { cats("bounces (#5.4.6): the best MX with an address, at preference "); catnum(best); }
-    else cats("bounces (#5.4.6): the domain's address");
+    if (*d == '[') cats("bounces (#5.4.6): the address");
+    else {
+      cats("bounces (#5.4.6): the best MX with an address, at preference ");
+      catnum(best);
+      if (!best) cats(" (or, with no MX, the domain's address)");
+    }
     cats(", is this host; add ");
     cats(d);
     cats(" to control/locals or control/virtualdomains, or fix the MX");
@@ -435,21 +451,22 @@ static void deliver(char *d,ipalloc *ia,char *relayhost,unsigned long port,int f
     put();
   }
   else if (ipme_check(&ia->ix[i].ip) == 1) {
-    /* a route or an alias: qmail-remote tries this host first */
+    /* a route or an alias: qmail-remote tries this host first, or may */
+    for (j = 0;j < (int) ia->len;++j)
+      if ((relayhost || ia->ix[j].pref == ia->ix[i].pref) && ipme_check(&ia->ix[j].ip) != 1) break;
     if (port == 25) {
       cats("defers (#4.4.6): qmail-remote connects to ");
       catip(&ia->ix[i].ip);
       cats(" first, which is this host, and its loop guard stops there (if this host greets with a dotted name of its own; else the message loops)");
     }
     else {
-      cats("loops: qmail-remote sends it to ");
+      cats("sends it to this host: qmail-remote sends it to ");
       catip(&ia->ix[i].ip);
       cats(" port ");
       catnum(port);
-      cats(", which is this host, and the loop guard looks at port 25 only; fix ");
-      cats(tool_dir.s);
-      cats("smtproutes");
+      cats(", an address of this host, where the loop guard does not look: a loop if this qmail (or anything that queues it back here) listens there");
     }
+    if (j < (int) ia->len) cats("; or, as the order of equally good addresses falls, it delivers to another first");
     if (flagalias) cats(": a CNAME, so qmail-remote tries every exchanger, this host's too");
     put();
   }
@@ -688,6 +705,7 @@ static void talk(struct ip_address *ip)
   struct ipme_net *not;
   char x[IPFMT];
   long code;
+  char *cmd;
   int flagours;
   int flagguard;
   int loop;
@@ -731,18 +749,25 @@ static void talk(struct ip_address *ip)
     ipme_loop(&greeting,ip,25);
     flagguard = ipme_loop(&fake,ip,25);
     loop = 0;
+    cmd = "EHLO";
     code = -1;
     if (tell("EHLO ",5) == 0 && tell(helohost.s,helohost.len) == 0 && tell("\r\n",2) == 0)
       code = smtpreply();
-    if (code != -1 && code != 250) /* refused: as the qmail-remote that sends HELO */
+    if (code != -1 && code != 250) { /* refused: as the qmail-remote that sends HELO */
+      saidc(", refuses EHLO (");
+      saidnum((unsigned long) code);
+      saidc(")");
+      cmd = "HELO";
       code = (tell("HELO ",5) == 0 && tell(helohost.s,helohost.len) == 0 && tell("\r\n",2) == 0) ? smtpreply() : -1;
-    if (code != -1) {
+    }
+    if (code == 250) {
       ipme_loop(&greeting,ip,25);
       loop = ipme_loop(&reply,ip,25);
     }
     else {
-      if (errno == error_timeout) saidtimeout(", then no reply to EHLO within ",timeoutremote);
-      else saidc(", then closes the connection before its reply to EHLO");
+      if (code != -1) { saidc(", refuses HELO ("); saidnum((unsigned long) code); saidc(")"); }
+      else if (errno == error_timeout) { saidc(", then no reply to "); saidc(cmd); saidtimeout(" within ",timeoutremote); }
+      else { saidc(", then closes the connection before its reply to "); saidc(cmd); }
       if (flagguard) loop = -2;
     }
     x[ip_fmt(x,ip)] = 0;
@@ -752,12 +777,12 @@ static void talk(struct ip_address *ip)
       saidc(" to control/moreipme (or, if it is another host with our name, to control/notipme)");
     }
     else if (loop == -2) {
-      saidc(": undecided: it greets with this host's own name, and the loop guard decides on the reply that did not come; if ");
+      saidc(": undecided: it greets with this host's own name, and the loop guard decides on a reply to HELO or EHLO, which did not come; if ");
       saidc(x);
       saidc(" is this host, add it to control/moreipme");
     }
     else if (flagours && !flagguard && !ipme_longest(&ipme_not,ip)) {
-      saidc(", this host's own name, which the loop guard does not trust (it wants a dotted name, not localhost): if ");
+      saidc(": it is this host's own name, which the loop guard does not trust (it wants a dotted name, not localhost): if ");
       saidc(x);
       saidc(" is this host, add it to control/moreipme, or qmail-remote loops");
     }

@@ -128,11 +128,6 @@ static char *filename(stralloc *sa,char *base,char *tail)
   return sa->s;
 }
 
-/*
-The line as the admin wrote it: printable, at most 80 bytes. ipme_line
-keeps at most IPME_LINEMAX bytes of a line: a full one was cut, and
-its end is not there to be stripped.
-*/
 /* s as a terminal shows it safely: at most 80 bytes, each unprintable one a ? */
 void tool_catprintable(stralloc *sa,char *s,unsigned int len)
 {
@@ -147,6 +142,11 @@ void tool_catprintable(stralloc *sa,char *s,unsigned int len)
   if (len > 80) cats(sa,"...");
 }
 
+/*
+The line as the admin wrote it: printable, at most 80 bytes. ipme_line
+keeps at most IPME_LINEMAX bytes of a line: a full one was cut, and
+its end is not there to be stripped.
+*/
 static void catshown(stralloc *sa,char *s,unsigned int len)
 {
   if (len < IPME_LINEMAX) while (len && blank(s[len - 1])) --len;

@@ -198,6 +198,7 @@ fail fail.test
 cname alias.test best.test
 mx noaddr.test 10 nothing.noaddr.test
 mx noaddr.test 20 mx1.backup.test
+mx zero.test 0 mx.best.test
 END
 echo 203.0.113.5 > "$c/moreipme"
 run -c "$c" best.test
@@ -236,20 +237,23 @@ alias.test: defers (#4.4.6): qmail-remote connects to 203.0.113.5 first, which i
 run -c "$c" noaddr.test
 is "$rc:$out" "0:noaddr.test: mx 20 198.51.100.10: not me (no entry matches)
 noaddr.test: delivers to 198.51.100.10" "an exchanger with no address is not shown (dns_mxip drops it); the next one is delivered to"
+run -c "$c" zero.test
+is "$rc:$(printf '%s\n' "$out" | sed -n 2p)" "0:zero.test: bounces (#5.4.6): the best MX with an address, at preference 0 (or, with no MX, the domain's address), is this host; add zero.test to control/locals or control/virtualdomains, or fix the MX" \
+  "an MX at preference 0 that is this host: bounces, #5.4.6, said so"
 run -c "$c" '[203.0.113.5]'
-is "$rc:$(printf '%s\n' "$out" | sed -n 2p)" "0:[203.0.113.5]: bounces (#5.4.6): the domain's address, is this host; add [203.0.113.5] to control/locals or control/virtualdomains, or fix the MX (qmail-smtpd rewrites box@[an address of its own] to control/localiphost)" \
+is "$rc:$(printf '%s\n' "$out" | sed -n 2p)" "0:[203.0.113.5]: bounces (#5.4.6): the address, is this host; add [203.0.113.5] to control/locals or control/virtualdomains, or fix the MX (qmail-smtpd rewrites box@[an address of its own] to control/localiphost)" \
   "an address of this host in brackets: bounces, #5.4.6, and the rewrite qmail-smtpd makes is said"
-printf 'self.test:203.0.113.5\nself2525.test:203.0.113.5:2525\n' > "$c/smtproutes.self"
-mkdir "$d/self" && cp "$c/me" "$c/moreipme" "$d/self/" && cp "$c/smtproutes.self" "$d/self/smtproutes"
+mkdir "$d/self" && cp "$c/me" "$c/moreipme" "$d/self/"
+printf 'self.test:203.0.113.5\nself2525.test:203.0.113.5:2525\n' > "$d/self/smtproutes"
 run -c "$d/self" self.test self2525.test
-is "$rc:$(printf '%s\n' "$out" | grep -e '^self.test: defers' -e '^self2525.test: loops')" "0:self.test: defers (#4.4.6): qmail-remote connects to 203.0.113.5 first, which is this host, and its loop guard stops there (if this host greets with a dotted name of its own; else the message loops)
-self2525.test: loops: qmail-remote sends it to 203.0.113.5 port 2525, which is this host, and the loop guard looks at port 25 only; fix $d/self/smtproutes" \
-  "a route to this host: on port 25 the guard defers, #4.4.6; on another port, a loop"
+is "$rc:$(printf '%s\n' "$out" | grep -e '^self.test: defers' -e '^self2525.test: sends it to this host')" "0:self.test: defers (#4.4.6): qmail-remote connects to 203.0.113.5 first, which is this host, and its loop guard stops there (if this host greets with a dotted name of its own; else the message loops)
+self2525.test: sends it to this host: qmail-remote sends it to 203.0.113.5 port 2525, an address of this host, where the loop guard does not look: a loop if this qmail (or anything that queues it back here) listens there" \
+  "a route to this host: on port 25 the guard defers, #4.4.6; on another port, said as such"
 printf 'any.test::2525\n' > "$d/self/smtproutes"
 run -c "$d/self" any.test
 is "$(printf '%s\n' "$out" | sed -n 1p)" "any.test: route ($d/self/smtproutes:1 any.test::2525): qmail-remote sends it to an empty host name port 2525 and does not check a route against its own addresses; the loop guard applies on port 25" \
   "a route with a port and no host: the empty host is named"
-rm -r "$d/self" "$c/smtproutes.self"
+rm -r "$d/self"
 printf '203.0.113.5\n' > "$c/notipme"
 run -c "$c" best.test
 is "$rc:$out" "0:best.test: mx 10 203.0.113.5: not me (notipme 203.0.113.5, $c/notipme:1)
@@ -516,9 +520,10 @@ again.test: probe 203.0.113.6: greets as mx.other.example: not this host, as the
   is "$(line 'best\.test: probe')" "best.test: probe 203.0.113.5: greets as $ME: not this host, as the loop guard decides (whatever the name, for notipme 203.0.113.5, control/notipme:1)" \
     "$name: -p: an address in notipme greets with our name: the guard lets it be, and says why"
   rm "$c/smtpgreeting" "$c/notipme"
+  : > "$d/helo.log"
   it -p helo.test mute.test
-  is "$rc:$(printf '%s\n' "$out" | grep ': probe ')" "0:helo.test: probe 203.0.113.11: greets as $ME, this host's own name: it is this host behind NAT or a forwarder; add 203.0.113.11 to control/moreipme (or, if it is another host with our name, to control/notipme)
-mute.test: probe 203.0.113.12: greets as $ME, then no reply to EHLO within 5 seconds: undecided: it greets with this host's own name, and the loop guard decides on the reply that did not come; if 203.0.113.12 is this host, add it to control/moreipme" \
+  is "$rc:$(printf '%s\n' "$out" | grep ': probe ')" "0:helo.test: probe 203.0.113.11: greets as $ME, refuses EHLO (502), this host's own name: it is this host behind NAT or a forwarder; add 203.0.113.11 to control/moreipme (or, if it is another host with our name, to control/notipme)
+mute.test: probe 203.0.113.12: greets as $ME, then no reply to EHLO within 5 seconds: undecided: it greets with this host's own name, and the loop guard decides on a reply to HELO or EHLO, which did not come; if 203.0.113.12 is this host, add it to control/moreipme" \
     "$name: -p: EHLO refused, HELO answered with our name (as the qmail-remote that sends HELO: a loop); our name, then silence: undecided"
   like "$(tr '\r\n' '  ' < "$d/helo.log")" "EHLO $ME  HELO $ME  QUIT" "$name: ... HELO after the refused EHLO, then QUIT"
 
