@@ -494,8 +494,10 @@ routed.test: delivers to 203.0.113.6 port 25" "$name: a route"
   like "$(remote routed.test)" "^K203\\.0\\.113\\.6 accepted message\\." "$name: ... the real qmail-remote takes it there"
   printf 'routed.test 203.0.113.6\n' > "$c/smtproutes"
   it routed.test
-  is "$rc:$out:$err" "111::ipmetest: fatal: control/smtproutes line 1: no colon, so qmail ignores this line: routed.test 203.0.113.6" \
-    "$name: a malformed control/smtproutes: exit 111, file and line"
+  is "$rc:$out:$err" "111:routed.test: bounces (#5.1.2): no host named routed.test:ipmetest: warning: control/smtproutes line 1: no colon, so qmail ignores this line: routed.test 203.0.113.6" \
+    "$name: a malformed control/smtproutes: a warning with file and line, exit 111, and the domain answered as qmail reads the file"
+  like "$(remote routed.test)" "^DSorry, I couldn't find any host named routed\\.test\\. \\(#5\\.1\\.2\\)\$" \
+    "$name: ... as the real qmail-remote does, which ignores the line"
   rm "$c/smtproutes"
 
   # -p: each kind of answer, each address once, in bounded time
