@@ -298,6 +298,8 @@ is "$rc:$out:$err" "100::ipmetest: fatal: -p with -c $d/bad/: the directory must
 #                                         refuses EHLO, answers HELO so
 #   203.0.113.12:25 to 198.51.100.1:2596  greets as mail.example.org,
 #                                         then never says a word
+#   203.0.113.13:25 to 198.51.100.1:2595  a sink greeting, and answering
+#                                         EHLO, as localhost.localdomain
 # dnsmasq on 127.0.0.1, seen by qmail-remote and ipmetest alone through
 # a resolv.conf bind-mounted in a private mount namespace ($withdns);
 # $withfail's resolv.conf names 127.0.0.3, where no server listens (a
@@ -332,6 +334,7 @@ table ip domain {
     ip daddr 203.0.113.10 tcp dport 25 counter dnat to 198.51.100.1:2599
     ip daddr 203.0.113.11 tcp dport 25 counter dnat to 198.51.100.1:2597
     ip daddr 203.0.113.12 tcp dport 25 counter dnat to 198.51.100.1:2596
+    ip daddr 203.0.113.13 tcp dport 25 counter dnat to 198.51.100.1:2595
   }
   chain filt {
     type filter hook output priority 0; policy accept;
@@ -366,7 +369,8 @@ dnsmasq -k -C /dev/null --no-resolv --no-hosts --pid-file= -u root \
   --host-record=c.probe.test,203.0.113.8 --host-record=d.probe.test,203.0.113.9 \
   --host-record=e.probe.test,203.0.113.5 --host-record=f.probe.test,203.0.113.6 \
   --mx-host=again.test,mx.again.test,10 --host-record=mx.again.test,203.0.113.6 \
-  --host-record=helo.test,203.0.113.11 --host-record=mute.test,203.0.113.12 & pids="$pids $!"
+  --host-record=helo.test,203.0.113.11 --host-record=mute.test,203.0.113.12 \
+  --host-record=untrusted.test,203.0.113.13 & pids="$pids $!"
 n=0; until grep -q started "$d/dnsmasq.log" 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
 "$withdns" true 2>/dev/null || skiptrees "the resolv.conf bind mount (unshare -m) does not work here"
 grep -q started "$d/dnsmasq.log" || { notok "dnsmasq starts"; diag "$(tail -3 "$d/dnsmasq.log")"; done_testing; exit; }
@@ -375,6 +379,7 @@ ME=mail.example.org
 # the sinks, for the whole run; each logs "connect IP" per connection
 "$T_TOP/tests/bin/smtpsink" -g "220 $ME ESMTP" -h "250 $ME" 198.51.100.1 25 10000 3600 "$d/us.log" & pids="$pids $!"
 "$T_TOP/tests/bin/smtpsink" -g '220 mx.other.example ESMTP' -h '250 mx.other.example' 198.51.100.1 2526 10000 3600 "$d/other.log" & pids="$pids $!"
+"$T_TOP/tests/bin/smtpsink" -g '220 localhost.localdomain ESMTP' -h '250 localhost.localdomain' 198.51.100.1 2595 10000 3600 "$d/untrusted.log" & pids="$pids $!"
 perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "198.51.100.1", LocalPort => 2598, Listen => 50, ReuseAddr => 1) or die;
   open(my $l, ">>", $ARGV[0]) or die; $l->autoflush(1); print $l "listening\n"; alarm 3600; my @keep;
   while (my $c = $s->accept) { print $l "connect\n"; push @keep, $c }' "$d/silent.log" & pids="$pids $!"
@@ -387,7 +392,7 @@ perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "198.51.1
 perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "198.51.100.1", LocalPort => 2596, Listen => 50, ReuseAddr => 1) or die;
   open(my $l, ">>", $ARGV[0]) or die; $l->autoflush(1); print $l "listening\n"; alarm 3600; my @keep;
   while (my $c = $s->accept) { print $l "connect\n"; print $c "220 $ARGV[1] ESMTP\r\n"; push @keep, $c }' "$d/mute.log" "$ME" & pids="$pids $!"
-n=0; until { grep -q listening "$d/us.log" && grep -q listening "$d/other.log" && grep -q listening "$d/silent.log" && grep -q listening "$d/helo.log" && grep -q listening "$d/mute.log"; } 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+n=0; until { grep -q listening "$d/us.log" && grep -q listening "$d/other.log" && grep -q listening "$d/silent.log" && grep -q listening "$d/helo.log" && grep -q listening "$d/mute.log" && grep -q listening "$d/untrusted.log"; } 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
 seen() { grep -c '^connect' "$d/$1.log"; }
 
 printf 'From: a@example.org\nSubject: ipmetest DOMAIN\n\nhello\n' > "$d/msg"
@@ -528,6 +533,14 @@ again.test: probe 203.0.113.6: greets as mx.other.example: not this host, as the
 mute.test: probe 203.0.113.12: greets as $ME, then no reply to EHLO within 5 seconds: undecided: it greets with this host's own name, and the loop guard decides on a reply to HELO or EHLO, which did not come; if 203.0.113.12 is this host, add it to control/moreipme" \
     "$name: -p: EHLO refused, HELO answered with our name (as the qmail-remote that sends HELO: a loop); our name, then silence: undecided"
   like "$(tr '\r\n' '  ' < "$d/helo.log")" "EHLO $ME  HELO $ME  QUIT" "$name: ... HELO after the refused EHLO, then QUIT"
+
+  # our name, which the guard does not trust (localhost.*): said, and qmail-remote does loop
+  echo localhost.localdomain > "$c/smtpgreeting"
+  it -p untrusted.test
+  is "$rc:$(line 'untrusted\.test: probe')" "0:untrusted.test: probe 203.0.113.13: greets as localhost.localdomain: it is this host's own name, which the loop guard does not trust (it wants a dotted name, not localhost): if 203.0.113.13 is this host, add it to control/moreipme, or qmail-remote loops" \
+    "$name: -p: a greeting with our name that the guard does not trust (localhost.*): said, with the advice"
+  like "$(remote untrusted.test)" "^K203\\.0\\.113\\.13 accepted message\\." "$name: ... and the real qmail-remote's guard indeed lets it through"
+  rm "$c/smtpgreeting"
 
   # a route to this host's own address, port 25: qmail-remote's guard defers
   printf 'self.test:203.0.113.5\n' > "$c/smtproutes"
