@@ -48,4 +48,38 @@ in_netns() {
   [ "${1:-}" = --in-netns ] || exec unshare -n "$0" --in-netns
 }
 
+# maybe_netns "$@": run this script again in a private network namespace
+# where root can make one (unshare -n); it runs on either way, and
+# $netns is 1 in a namespace of its own, else 0
+maybe_netns() {
+  netns=0
+  if [ "${1:-}" = --in-netns ]; then netns=1; return 0; fi
+  if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then exec unshare -n "$0" --in-netns; fi
+}
+
+# each_tree TREE...: checktree NAME DIR for each TREE in $UPSTREAM, then
+# checkstack NAME DIR for each stack (tools/mkstacks -l) in $STACKS; the
+# script defines both; whatever is missing is a visible skip
+each_tree() {
+  if [ -n "${UPSTREAM:-}" ]; then
+    for t in "$@"; do
+      if [ -d "$UPSTREAM/$t" ]; then checktree "$t" "$UPSTREAM/$t"
+      else echo "SKIP: $t: no $UPSTREAM/$t" >&2; skip "no $t in UPSTREAM"; fi
+    done
+  else
+    echo "SKIP: UPSTREAM is not set: no pristine trees" >&2; skip "UPSTREAM is not set: no pristine trees"
+  fi
+  if [ -z "${STACKS:-}" ]; then
+    echo "SKIP: STACKS is not set: no stacks" >&2; skip "STACKS is not set: no stacks"
+  elif [ ! -d "$STACKS" ]; then
+    echo "SKIP: STACKS=$STACKS is not a directory" >&2; skip "STACKS=$STACKS is not a directory"
+  else
+    STACKS=$(cd "$STACKS" && pwd)
+    for t in $("$T_TOP/tools/mkstacks" -l); do
+      if [ -d "$STACKS/$t" ]; then checkstack "$t" "$STACKS/$t"
+      else echo "SKIP: $t: no $STACKS/$t" >&2; skip "no $t in STACKS"; fi
+    done
+  fi
+}
+
 done_testing() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; }

@@ -17,9 +17,7 @@
 PATH=/usr/sbin:/sbin:$PATH
 LC_ALL=C
 export LC_ALL
-if [ "${1:-}" != --in-netns ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-  exec unshare -n "$0" --in-netns
-fi
+maybe_netns "$@"
 start=$(date +%s)
 d=$(mktemp -d /tmp/moreipme-platforms.XXXXXX)
 trap 'rm -rf "$d"' EXIT

@@ -5,12 +5,8 @@
 . "$(dirname "$0")/../lib.sh"
 bin=$T_TOP/tests/bin
 PATH=/usr/sbin:/sbin:$PATH
-if [ "${1:-}" != --in-netns ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-  exec unshare -n "$0" --in-netns
-fi
-netns=0
-if [ "${1:-}" = --in-netns ]; then
-  netns=1
+maybe_netns "$@"
+if [ $netns = 1 ]; then
   ip link set lo up
   ip link add v0 type veth peer name v1 && ip addr add 198.51.100.1/24 dev v0 && ip link set v0 up || netns=0
 fi

@@ -384,23 +384,5 @@ checkstack() {
   runcases
 }
 
-if [ -n "${UPSTREAM:-}" ]; then
-  for t in qmail-1.03 netqmail-1.05 netqmail-1.06 notqmail-1.09; do
-    if [ -d "$UPSTREAM/$t" ]; then checktree "$t" "$UPSTREAM/$t"
-    else echo "SKIP: $t: no $UPSTREAM/$t" >&2; skip "no $t in UPSTREAM"; fi
-  done
-else
-  echo "SKIP: UPSTREAM is not set: no pristine trees" >&2; skip "UPSTREAM is not set: no pristine trees"
-fi
-if [ -z "${STACKS:-}" ]; then
-  echo "SKIP: STACKS is not set: no patched stacks" >&2; skip "STACKS is not set: no patched stacks"
-elif [ ! -d "$STACKS" ]; then
-  echo "SKIP: STACKS=$STACKS is not a directory" >&2; skip "STACKS=$STACKS is not a directory"
-else
-  STACKS=$(cd "$STACKS" && pwd)
-  for t in $("$T_TOP/tools/mkstacks" -l); do
-    if [ -d "$STACKS/$t" ]; then checkstack "$t" "$STACKS/$t"
-    else echo "SKIP: $t: no $STACKS/$t" >&2; skip "no $t in STACKS"; fi
-  done
-fi
+each_tree qmail-1.03 netqmail-1.05 netqmail-1.06 notqmail-1.09
 done_testing

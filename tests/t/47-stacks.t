@@ -40,10 +40,8 @@ for p in setsid timeout; do command -v $p >/dev/null 2>&1 || skip_all "no $p"; d
 MIRRORS=$(cd "$MIRRORS" && pwd)
 STACKS=${STACKS:-${TMPDIR:-/tmp}/moreipme-stacks}
 PATH=/usr/sbin:/sbin:$PATH
-if [ "${1:-}" != --in-netns ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-  exec unshare -n "$0" --in-netns
-fi
-if [ "${1:-}" = --in-netns ]; then ip link set lo up
+maybe_netns "$@"
+if [ $netns = 1 ]; then ip link set lo up
 else echo "SKIP: $(basename "$0"): not root or no unshare -n: running in this host's network namespace" >&2; fi
 
 # Stacks on which our patch applies only with fuzz and whose fuzzed

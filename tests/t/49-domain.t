@@ -17,11 +17,7 @@
 . "$(dirname "$0")/../lib.sh"
 bin=$T_TOP/tests/bin
 PATH=/usr/sbin:/sbin:$PATH
-if [ "${1:-}" != --in-netns ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-  exec unshare -n "$0" --in-netns
-fi
-netns=0
-[ "${1:-}" = --in-netns ] && netns=1
+maybe_netns "$@"
 
 d=$(mktemp -d /tmp/moreipme-domain.XXXXXX)
 pids=
@@ -605,23 +601,5 @@ checkstack() {
   rm -rf "$d/$1.work" "$prefix"
 }
 
-if [ -n "${UPSTREAM:-}" ]; then
-  for t in qmail-1.03 netqmail-1.05 netqmail-1.06 notqmail-1.08 notqmail-1.09; do
-    if [ -d "$UPSTREAM/$t" ]; then checktree "$t" "$UPSTREAM/$t"
-    else echo "SKIP: $t: no $UPSTREAM/$t" >&2; skip "no $t in UPSTREAM"; fi
-  done
-else
-  echo "SKIP: UPSTREAM is not set: no pristine trees" >&2; skip "UPSTREAM is not set: no pristine trees"
-fi
-if [ -z "${STACKS:-}" ]; then
-  echo "SKIP: STACKS is not set: no stacks" >&2; skip "STACKS is not set: no stacks"
-elif [ ! -d "$STACKS" ]; then
-  echo "SKIP: STACKS=$STACKS is not a directory" >&2; skip "STACKS=$STACKS is not a directory"
-else
-  STACKS=$(cd "$STACKS" && pwd)
-  for t in $("$T_TOP/tools/mkstacks" -l); do
-    if [ -d "$STACKS/$t" ]; then checkstack "$t" "$STACKS/$t"
-    else echo "SKIP: $t: no $STACKS/$t" >&2; skip "no $t in STACKS"; fi
-  done
-fi
+each_tree qmail-1.03 netqmail-1.05 netqmail-1.06 notqmail-1.08 notqmail-1.09
 done_testing
