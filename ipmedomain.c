@@ -677,8 +677,6 @@ static int tell(char *s,unsigned int len)
 static void saidc(char *s) { if (!stralloc_cats(&said,s)) tool_nomem(); }
 static void saidnum(unsigned long u) { char s[FMT_ULONG]; if (!stralloc_catb(&said,s,fmt_ulong(s,u))) tool_nomem(); }
 
-/* what a server said, printable, at most 80 bytes */
-static void saidshown(char *s,unsigned int len) { tool_catprintable(&said,s,len); }
 /* the first word of the reply: 1 if it is our name */
 static int saidname(void)
 {
@@ -688,7 +686,7 @@ static int saidname(void)
   for (i = 4;i < reply.len && (reply.s[i] == ' ' || reply.s[i] == '\t');++i) ;
   for (j = i;j < reply.len && reply.s[j] != ' ' && reply.s[j] != '\t' && reply.s[j] != '\n';++j) ;
   if (j == i) saidc("no name");
-  else saidshown(reply.s + i,j - i);
+  else tool_catprintable(&said,reply.s + i,j - i);
   return j - i == ourname.len && ourname.len && !case_diffb(reply.s + i,j - i,ourname.s);
 }
 
@@ -738,7 +736,7 @@ static void talk(struct ip_address *ip)
   }
   else if (code != 220) {
     saidc("no greeting: it answers ");
-    saidshown(reply.s,byte_chr(reply.s,reply.len,'\n'));
+    tool_catprintable(&said,reply.s,byte_chr(reply.s,reply.len,'\n'));
   }
   else {
     saidc("greets as ");
