@@ -38,18 +38,11 @@ extern void substdio_seek(substdio *s,int len);
 
 extern int substdio_copy(substdio *out,substdio *in);
 
-#define substdio_fileno(s) ((s)->fd)
-
 #define SUBSTDIO_INSIZE 8192
 #define SUBSTDIO_OUTSIZE 8192
 
-#define substdio_PEEK(s) ( (s)->x + (s)->n )
-#define substdio_SEEK(s,len) ( ( (s)->p -= (len) ) , ( (s)->n += (len) ) )
-
-#define substdio_BPUTC(s,c) \
-  ( ((s)->n != (s)->p) \
-    ? ( (s)->x[(s)->p++] = (c), 0 ) \
-    : substdio_bput((s),&(c),1) \
-  )
+/* input: the bytes read and not taken yet, and taking len of them */
+#define substdio_PEEK(s) ((s)->x + (s)->n)
+#define substdio_SEEK(s,len) ((s)->p -= (len), (s)->n += (len))
 
 #endif
