@@ -1541,6 +1541,20 @@ START_TEST(test_ifaces_fake)
 }
 END_TEST
 
+/* ipme_ifaces on n records of v0 from the kernel stand-in in mode m: its answer; *seq: 1 if they came in order */
+static int ifacesin(int m,unsigned int n,int *seq)
+{
+  int r;
+
+  kernel(m,n,recv0);
+  tookseq = 1;
+  r = ifaces();
+  *seq = tookseq;
+  tookseq = 0;
+  kmode = K_REAL;
+  return r;
+}
+
 /* more records than a first guess holds: all of them, in order, whether or not the size is told */
 START_TEST(test_ifaces_many)
 {
@@ -1548,12 +1562,7 @@ START_TEST(test_ifaces_many)
   int seq;
   int r;
 
-  kernel(modes[_i],1000,recv0);
-  tookseq = 1;
-  r = ifaces();
-  seq = tookseq;
-  tookseq = 0;
-  kmode = K_REAL;
+  r = ifacesin(modes[_i],1000,&seq);
   ck_assert_msg(r == 1,"ipme_ifaces: %d (%s)",r,errtext());
   ck_assert_uint_eq(tookn,1000);
   ck_assert_msg(seq == 1,"the addresses were not 10.0.0.0 to 10.0.3.231 on v0, in order");
@@ -1569,12 +1578,7 @@ START_TEST(test_ifaces_huge)
   int seq;
   int r;
 
-  kernel(K_LINUX,n,recv0);
-  tookseq = 1;
-  r = ifaces();
-  seq = tookseq;
-  tookseq = 0;
-  kmode = K_REAL;
+  r = ifacesin(K_LINUX,n,&seq);
   ck_assert_msg(r == 1,"ipme_ifaces: %d (%s)",r,errtext());
   ck_assert_uint_eq(tookn,n);
   ck_assert_msg(seq == 1,"the addresses were not 10.0.0.0 and on, on v0, in order");
