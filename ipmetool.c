@@ -143,14 +143,13 @@ void tool_catprintable(stralloc *sa,char *s,unsigned int len)
 }
 
 /*
-The line as the admin wrote it: printable, at most 80 bytes. ipme_line
-keeps at most IPME_LINEMAX bytes of a line: a full one was cut, and
-its end is not there to be stripped.
+The line as the admin wrote it: printable, at most 80 bytes. Of a line
+too long ipme_line keeps IPME_LINEMAX + 1 bytes, the last no \r: its
+end is not there to be stripped.
 */
 static void catshown(stralloc *sa,char *s,unsigned int len)
 {
-  if (len < IPME_LINEMAX) while (len && blank(s[len - 1])) --len;
-  while (len && blank(*s)) { ++s; --len; }
+  if (len <= IPME_LINEMAX || s[len - 1] == '\r') while (len && blank(s[len - 1])) --len;
   tool_catprintable(sa,s,len);
 }
 

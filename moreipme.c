@@ -43,18 +43,15 @@ static int loaded = 0;
 int ipme_append(ipme_nets *l,struct ipme_net *n)
 {
   struct ipme_net *x;
-  unsigned int a;
-  unsigned int i;
 
   if (l->len == l->a) {
-    a = l->a ? l->a + l->a : 16;
-    if (a <= l->a || a > 0xfffffffU / sizeof(*x)) return 0;
-    x = (struct ipme_net *) alloc(a * (unsigned int) sizeof(*x));
+    if (l->a >= 1 << 24) return 0;
+    x = (struct ipme_net *) alloc((l->a + l->a + 16) * (unsigned int) sizeof(*x));
     if (!x) return 0;
-    for (i = 0;i < l->len;++i) x[i] = l->n[i];
+    byte_copy((char *) x,l->len * (unsigned int) sizeof(*x),(char *) l->n);
     if (l->n) alloc_free((char *) l->n);
     l->n = x;
-    l->a = a;
+    l->a += l->a + 16;
   }
   l->n[l->len++] = *n;
   return 1;
@@ -145,30 +142,27 @@ int ipme_scan(struct ipme_net *n,char *s,unsigned int len,char **reason)
 {
   unsigned long u;
   unsigned int addr;
-  unsigned int colon;
   unsigned int end;
   unsigned int i;
   int over;
 
-  while (len && blank(s[len - 1])) --len;
   while (len && blank(*s)) { ++s; --len; }
   if (!len || *s == '#') return 0;
-  addr = quad(s,len,&u,&over); /* most lines are an address: read it once */
-  for (end = addr;end < len && !blank(s[end]);++end) ;
+  for (end = 0;end < len && !blank(s[end]);++end) ;
   for (i = end;i < len && blank(s[i]);++i) ;
   *reason = "junk after entry";
   if (i < len && s[i] != '#') return -1; /* 0.6 read "192.0.2.5 # mail host" */
+  addr = quad(s,end,&u,&over);
   *reason = over ? "octet over 255" : "not an address";
-  if (!over && addr && (addr == end || s[addr] == '/')) {
+  if (addr && !over && (addr == end || s[addr] == '/')) {
     n->bits = 32;
-    *reason = (addr < end) ? masklen(s + addr + 1,end - addr - 1,&n->bits) : 0;
+    if (addr < end) *reason = masklen(s + addr + 1,end - addr - 1,&n->bits);
     n->ip.d[0] = u >> 24; n->ip.d[1] = u >> 16; n->ip.d[2] = u >> 8; n->ip.d[3] = u;
-    if (!*reason) return 1;
+    if (addr == end || !*reason) return 1;
   }
-  colon = byte_chr(s,end,':');
-  if (colon == end) return -1;
   if (isipv6(s,end)) return 0;
-  *reason = (byte_chr(s,colon,'.') < colon) ? "a port is not part of an entry" : "bad IPv6 address";
+  i = byte_chr(s,end,':');
+  if (i < end) *reason = (byte_chr(s,i,'.') < i) ? "a port is not part of an entry" : "bad IPv6 address";
   return -1;
 }
 
@@ -194,56 +188,38 @@ static int failsys(char *a,char *b)
   return fail(a,b,": ",error_str(e),"");
 }
 
-/* 1: blanks only; 2: a comment; 3: anything else */
-static int kind(char *s,unsigned int len)
-{
-  while (len && blank(*s)) { ++s; --len; }
-  if (!len) return 1;
-  return (*s == '#') ? 2 : 3;
-}
-
 /*
-The next line into ipme_line, less its \n: 1; 0: no more; -1: errno.
-Past IPME_LINEMAX bytes (the \r of a CRLF aside), a comment or a blank
-line is read to its end; any other line sets *toolong and the rest of
-it is left unread (a moreipme linked to /dev/zero).
+The next line into ipme_line, less its leading blanks and its \n: 1;
+0: no more; -1: errno. A line has at most IPME_LINEMAX bytes after its
+leading blanks, and a CRLF's \r, or it is a comment, whose rest is
+skipped. Of any other line *toolong is set, ipme_line keeps the start,
+and the rest is left unread (a moreipme linked to /dev/zero).
 */
 static int readline(substdio *ss,int *toolong)
 {
+  unsigned int i;
   unsigned int k;
-  int past; /* what the line is, once past the limit: see kind() */
-  int cr;
+  unsigned int n;
   int r;
   char *x;
-  char ch;
 
   ipme_line.len = 0;
   *toolong = 0;
-  for (past = 0,cr = 0;;) {
-    if ((r = substdio_feed(ss)) <= 0) return r ? -1 : (ipme_line.len > 0);
+  while ((r = substdio_feed(ss)) > 0) {
     x = substdio_PEEK(ss);
-    k = IPME_LINEMAX - ipme_line.len;
-    if (past == 2 || k > (unsigned int) r) k = r;
-    k = byte_chr(x,k,'\n');
-    if (past == 2 && k) { substdio_SEEK(ss,k); continue; } /* the rest of a comment */
-    if (k) { /* what fits, at once */
-      byte_copy(ipme_line.s + ipme_line.len,k,x);
-      ipme_line.len += k;
-      substdio_SEEK(ss,k);
-      continue;
-    }
-    ch = *x;
-    substdio_SEEK(ss,1);
-    if (ch == '\n') return 1;
-    if (cr) break;
-    if (!past) past = kind(ipme_line.s,ipme_line.len);
-    if (past == 1 && ch == '#') past = 2;
-    if (past == 2 || (past == 1 && blank(ch))) continue;
-    if (ch != '\r') break;
-    cr = 1;
+    k = byte_chr(x,r,'\n');
+    for (i = 0;!ipme_line.len && i < k && blank(x[i]);++i) ;
+    n = IPME_LINEMAX + 1 - ipme_line.len;
+    if (n > k - i) n = k - i;
+    byte_copy(ipme_line.s + ipme_line.len,n,x + i);
+    ipme_line.len += n;
+    if (i + n < k && *ipme_line.s != '#') { *toolong = 1; return 1; }
+    substdio_SEEK(ss,k);
+    if (k < (unsigned int) r) { substdio_SEEK(ss,1); break; }
   }
-  *toolong = 1;
-  return 1;
+  if (r == -1) return -1;
+  if (ipme_line.len > IPME_LINEMAX && ipme_line.s[IPME_LINEMAX] != '\r' && *ipme_line.s != '#') *toolong = 1;
+  return r > 0 || ipme_line.len > 0;
 }
 
 static int readlines(substdio *ss,ipme_nets *l,char *fn,int flagmore)
@@ -304,7 +280,7 @@ int ipme_readfile(ipme_nets *l,char *fn,int flagmore)
   if ((fd = open(fn,O_RDONLY | O_NONBLOCK)) == -1)
     return (errno == error_noent) ? nofile(fn) : failsys("unable to read ",fn);
   r = 0;
-  if (stralloc_ready(&ipme_line,IPME_LINEMAX)) {
+  if (stralloc_ready(&ipme_line,IPME_LINEMAX + 1)) {
     substdio_fdbuf(&ss,read,fd,buf,sizeof buf);
     r = readlines(&ss,l,fn,flagmore);
   }
@@ -350,7 +326,7 @@ static int ifconf(int s)
 static int eachiface(int s,int (*take)(struct ip_address *,char *))
 {
   struct ifreq r;
-  struct ip_address ip;
+  union { struct sockaddr sa; struct sockaddr_in in; } a;
   char name[IFNAMSIZ + 1];
   char *x;
   unsigned int len;
@@ -358,24 +334,21 @@ static int eachiface(int s,int (*take)(struct ip_address *,char *))
 
   byte_zero(name,sizeof name);
   up = 0;
-  for (x = ifbuf.s;x < ifbuf.s + ifbuf.len;x += len) {
-    /* a copy: records need not be aligned, and SIOCGIFFLAGS writes over it */
-    len = ifbuf.s + ifbuf.len - x;
-    if (len < sizeof r) byte_zero((char *) &r,sizeof r); else len = sizeof r;
-    byte_copy((char *) &r,len,x);
+  for (x = ifbuf.s;x + IFNAMSIZ + sizeof a <= ifbuf.s + ifbuf.len;x += len) {
+    byte_copy((char *) &a,sizeof a,x + IFNAMSIZ); /* records need not be aligned */
 #ifdef HASSALEN
-    len = sizeof r.ifr_name + r.ifr_addr.sa_len;
+    len = IFNAMSIZ + a.sa.sa_len;
     if (len < sizeof r) len = sizeof r;
 #else
     len = sizeof r;
 #endif
-    if (r.ifr_addr.sa_family != AF_INET) continue;
-    byte_copy((char *) &ip,4,(char *) &((struct sockaddr_in *) &r.ifr_addr)->sin_addr);
-    if (str_diffn(name,r.ifr_name,IFNAMSIZ)) { /* an interface's addresses come together */
-      byte_copy(name,IFNAMSIZ,r.ifr_name);
+    if (a.sa.sa_family != AF_INET) continue;
+    if (str_diffn(name,x,IFNAMSIZ)) { /* an interface's addresses come together */
+      byte_copy(name,IFNAMSIZ,x);
+      byte_copy(r.ifr_name,IFNAMSIZ,x);
       up = ioctl(s,SIOCGIFFLAGS,(char *) &r) == 0 && (r.ifr_flags & IFF_UP);
     }
-    if (up && !take(&ip,name)) return 0;
+    if (up && !take((struct ip_address *) &a.in.sin_addr,name)) return 0;
   }
   return 1;
 }
@@ -485,32 +458,20 @@ static int decide(struct ip_address *ip)
   return bits > 0;
 }
 
-union sockbuf { struct sockaddr sa; char x[128]; } ;
-
-/* the address of fd's peer in *p: its length; 0 if fd is no connected socket */
-static unsigned int peer(int fd,union sockbuf *p)
-{
-  socklen_t len;
-
-  len = sizeof *p;
-  if (getpeername(fd,&p->sa,&len) == -1) return 0;
-  return (len > sizeof *p) ? sizeof *p : len;
-}
-
 /*
 Once a process, on fd 2: the callers we have never seen get no other
-word. Under inetd fd 2 is the client's connection, the same socket as
-fd 0: then nothing is said. (qmail-remote never comes here: it stops
-when ipme_init fails, and its fd 2 is its report to qmail-rspawn.)
+word. Under inetd fd 2 is the client's connection, a network socket:
+then nothing is said. (qmail-remote never comes here: it stops when
+ipme_init fails, and its fd 2 is its report to qmail-rspawn.)
 */
 static int unsure(void)
 {
   static int said = 0;
-  union sockbuf a;
-  union sockbuf b;
-  unsigned int len;
+  union { struct sockaddr sa; char x[128]; } peer;
+  socklen_t len;
 
-  if (!said && (!(len = peer(2,&a)) || peer(0,&b) != len || !byte_equal(a.x,len,b.x))) {
+  len = sizeof peer;
+  if (!said && (getpeername(2,&peer.sa,&len) == -1 || peer.sa.sa_family == AF_UNIX)) {
     substdio_puts(subfderr,"ipme: unable to tell which addresses are mine: ");
     substdio_puts(subfderr,ipme_error());
     substdio_putsflush(subfderr,"\n");

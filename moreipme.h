@@ -6,7 +6,7 @@
 #include "stralloc.h"
 #include "gen_alloc.h"
 
-#define IPME_LINEMAX 1024 /* bytes a line, less its \n (and a CRLF's \r); ipme_line keeps as many */
+#define IPME_LINEMAX 1024 /* bytes a line that is no comment, from its first non-blank byte, less its \n (and a CRLF's \r) */
 
 struct ipme_net {
   struct ip_address ip; /* as written; the mask is applied when matching */
@@ -18,7 +18,7 @@ GEN_ALLOC_typedef(ipme_nets,struct ipme_net,n,len,a)
 
 extern ipme_nets ipme_more; /* the built-ins, then control/moreipme */
 extern ipme_nets ipme_not; /* control/notipme */
-extern stralloc ipme_line; /* the line last read; after a bad line, that line */
+extern stralloc ipme_line; /* the line last read, from its first non-blank byte; after a bad line, its start */
 
 extern int ipme_loadfiles(char *fnmore,char *fnnot);
 extern int ipme_check(struct ip_address *ip);

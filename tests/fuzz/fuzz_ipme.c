@@ -18,7 +18,8 @@
  *   - ipme_readfile returns 1 exactly when every line is good, and then
  *     the entries are the reference's, in order, with their lines; on
  *     -1, ipme_error() is "FILE line N: REASON" for the first bad line
- *     N and ipme_line holds that line, or its first IPME_LINEMAX bytes;
+ *     N and ipme_line holds that line from its first non-blank byte,
+ *     or the first IPME_LINEMAX bytes of that;
  *   - ipme_loadfiles of the two files agrees: 1, the built-ins then the
  *     entries; or the first file's error;
  *   - after a load, ipme_check (and ipme_is) on addresses taken from the
@@ -187,8 +188,8 @@ static int refline(const uint8_t *raw,size_t rawlen,int flagmore,int flaglong,st
   while (len && blank(s[len - 1])) --len;
   while (len && blank(*s)) { ++s; --len; }
   if (!len || s[0] == '#') return 0;
-  /* 1024 bytes a line, and the \r of a CRLF line besides */
-  if (flaglong && rawlen > IPME_LINEMAX + (raw[rawlen - 1] == '\r')) { *why = longwhy; return -1; }
+  /* 1024 bytes a line after its leading blanks, and the \r of a CRLF line besides */
+  if (flaglong && rawlen - (size_t) (s - raw) > IPME_LINEMAX + (raw[rawlen - 1] == '\r')) { *why = longwhy; return -1; }
   for (w = 0;w < len && !blank(s[w]);++w) ;
   for (j = w;j < len && blank(s[j]);++j) ;
   if (j < len && s[j] != '#') { *why = junkwhy; return -1; }
@@ -308,15 +309,17 @@ static void checkerr(struct file *f)
   char want[512];
   const char *s = ipme_error();
   size_t len = strlen(s);
+  size_t lead;
   size_t n;
 
   if (!f->bad) die("ipme_readfile refused a file the reference accepts",f);
   n = (size_t) snprintf(want,sizeof(want),"%s line %lu: ",f->fn,f->bad);
   if (len < n || memcmp(s,want,n)) die("ipme_error() does not start with FILE line N (the first bad line)",f);
   if (!isreason(s + n,len - n,f->badwhy)) die("ipme_error() gives the wrong kind of reason",f);
-  if (ipme_line.len > f->badrawlen || memcmp(ipme_line.s,f->badraw,ipme_line.len))
-    die("ipme_line is not the start of the bad line",f);
-  if (ipme_line.len < f->badrawlen && ipme_line.len < IPME_LINEMAX) die("ipme_line is cut short",f);
+  for (lead = 0;lead < f->badrawlen && blank(f->badraw[lead]);++lead) ;
+  if (ipme_line.len > f->badrawlen - lead || memcmp(ipme_line.s,f->badraw + lead,ipme_line.len))
+    die("ipme_line is not the bad line from its first non-blank byte",f);
+  if (ipme_line.len < f->badrawlen - lead && ipme_line.len < IPME_LINEMAX) die("ipme_line is cut short",f);
 }
 
 static void checklist(struct file *f,ipme_nets *l,unsigned int skip)

@@ -727,7 +727,7 @@ static struct rf {
   /* errors: the first bad line, its number, its reason; ipme_line holds it */
   { "bogus\n", 0, 1, -1, 0, 0, "line 1: " NOTADDR, "bogus" },
   { "# c\n\n  \n192.0.2.1\n192.0.2.300\n", 0, 1, -1, 0, 0, "line 5: " OVER, "192.0.2.300" },
-  { "  192.0.2.1 5  \n", 0, 0, -1, 0, 0, "line 1: " JUNK, "  192.0.2.1 5  " },
+  { "  192.0.2.1 5  \n", 0, 0, -1, 0, 0, "line 1: " JUNK, "192.0.2.1 5  " }, /* from its first non-blank byte */
   { "192.0.2.1/33\r\n", 0, 1, -1, 0, 0, "line 1: " BADMASK, "192.0.2.1/33\r" },
   { "192.0.2.1\n2001:db8::/33 x", 0, 1, -1, 0, 0, "line 2: " JUNK, "2001:db8::/33 x" },
   { "192.0.2.5 x # y\n", 0, 0, -1, 0, 0, "line 1: " JUNK, 0 },
@@ -876,10 +876,9 @@ START_TEST(test_readfile_long)
 END_TEST
 
 /*
-Blanks count: a line of 1100 blanks and an entry is too long, not empty;
-one of 1100 blanks and a comment is a comment, one of blanks alone is
-empty, and 1015 blanks between an entry and the CR of its CRLF are no
-more than 1024 bytes.
+Leading blanks do not count: 1100 of them and an entry is the entry,
+and a line of blanks alone is empty, however long; 1015 blanks between
+an entry and the CR of its CRLF are no more than 1024 bytes.
 */
 static struct longblanks {
   unsigned int at; /* where text goes, after blanks */
@@ -888,7 +887,7 @@ static struct longblanks {
   int r;
   unsigned int n;
 } longblanks[] = {
-  { 1100, "192.0.2.1", 1109, -1, 0 },
+  { 1100, "192.0.2.1", 1109, 1, 1 },
   { 1100, "# comment", 1109, 1, 0 },
   { 0, "", 2000, 1, 0 },
   { 0, "", 1025, 1, 0 },
@@ -1397,17 +1396,18 @@ START_TEST(test_unsure)
 END_TEST
 
 /*
-Where the line goes: under inetd fd 0 and fd 2 are the client's
-connection, and nothing may reach it; a socket of another peer on fd 2
-(systemd's journal is one) gets the line. Each case's fd 0 and fd 2,
-then what the other end of fd 2 read.
+Where the line goes: under inetd fd 0 and fd 2 are the client's TCP
+connection, and nothing may reach it; a UNIX socket on fd 2 (systemd's
+journal is one) gets the line. Each case's fd 2, then what its other
+end read.
 */
 static void peerchild(void *arg)
 {
   struct ip_address me = addrc("192.0.2.3");
   struct sockaddr_un un;
+  struct sockaddr_in in;
+  socklen_t inlen;
   char buf[512];
-  int client[2];
   int l;
   int s;
   int n;
@@ -1415,11 +1415,21 @@ static void peerchild(void *arg)
   s = n = -1;
   kernel(K_LINUX,0,rec6);
   forget();
-  if (socketpair(AF_UNIX,SOCK_STREAM,0,client) == -1) { say("socketpair failed"); return; }
-  if (dup2(client[0],0) == -1) { say("dup2 failed"); return; }
-  if (!strcmp(arg,"inetd")) {
-    if (dup2(client[0],2) == -1) { say("dup2 failed"); return; }
-    s = client[1];
+  if (!strcmp(arg,"inetd")) { /* the client's TCP connection on fds 0, 1 and 2 */
+    memset(&in,0,sizeof in);
+    in.sin_family = AF_INET;
+    in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    inlen = sizeof in;
+    l = socket(AF_INET,SOCK_STREAM,0);
+    n = socket(AF_INET,SOCK_STREAM,0);
+    if (l == -1 || n == -1 || bind(l,(struct sockaddr *) &in,sizeof in) == -1 || listen(l,1) == -1
+        || getsockname(l,(struct sockaddr *) &in,&inlen) == -1 || connect(n,(struct sockaddr *) &in,sizeof in) == -1
+        || (s = accept(l,0,0)) == -1 || dup2(s,0) == -1 || dup2(s,2) == -1) {
+      say("tcp socket failed");
+      return;
+    }
+    close(s);
+    s = n; /* the client's end */
   }
   else { /* fd 2 connected to a named socket, as to journald's */
     memset(&un,0,sizeof un);
@@ -1432,11 +1442,12 @@ static void peerchild(void *arg)
       say("journal socket failed");
       return;
     }
+    close(n);
   }
   say("%d",ipme_is(&me));
   close(2);
-  if (!strcmp(arg,"inetd")) { close(0); close(client[0]); }
-  else close(n);
+  close(0);
+  shutdown(s,SHUT_WR);
   n = read(s,buf,sizeof buf - 1);
   say(" read %d",n);
   if (n > 0) { buf[n] = 0; say(" [%s]",buf); }
