@@ -369,14 +369,12 @@ int ipme_ifaces(int (*take)(struct ip_address *ip,char *ifname))
 
 static int takeiface(struct ip_address *ip,char *ifname)
 {
-  struct ip_mx ix;
-
   (void) ifname;
   /* room for every record at once: ipalloc grows by an eighth, a copy each time */
   if (ipme.len == ipme.a && !ipalloc_readyplus(&ipme,(unsigned int) (ifbuf.len / sizeof(struct ifreq)) + 1)) return 0;
-  byte_zero((char *) &ix,sizeof ix);
-  ix.ip = *ip;
-  return ipalloc_append(&ipme,&ix);
+  byte_zero((char *) (ipme.ix + ipme.len),sizeof(struct ip_mx));
+  ipme.ix[ipme.len++].ip = *ip;
+  return 1;
 }
 
 /* 127.0.0.0/8, and 0.0.0.0: "this host" (RFC 1122, 3.2.1.3) */
