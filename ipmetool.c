@@ -142,14 +142,10 @@ void tool_catprintable(stralloc *sa,char *s,unsigned int len)
   if (len > 80) cats(sa,"...");
 }
 
-/*
-The line as the admin wrote it: printable, at most 80 bytes. Of a line
-too long ipme_line keeps IPME_LINEMAX + 1 bytes, the last no \r: its
-end is not there to be stripped.
-*/
-static void catshown(stralloc *sa,char *s,unsigned int len)
+/* the line as the admin wrote it: printable, at most 80 bytes; of a line too long, the start is all there is */
+static void catshown(stralloc *sa,char *s,unsigned int len,int cut)
 {
-  if (len <= IPME_LINEMAX || s[len - 1] == '\r') while (len && blank(s[len - 1])) --len;
+  if (!cut) while (len && blank(s[len - 1])) --len;
   tool_catprintable(sa,s,len);
 }
 
@@ -157,13 +153,15 @@ static void catshown(stralloc *sa,char *s,unsigned int len)
 static void dieload(void)
 {
   static stralloc shown = {0};
+  unsigned int len;
   char *e;
 
   e = ipme_error();
   if (!str_start(e,filename(&fn,"moreipme"," line ")) && !str_start(e,filename(&fn2,"notipme"," line ")))
     strerr_die2x(111,tool_fatal,e);
+  len = str_len(e);
   shown.len = 0;
-  catshown(&shown,ipme_line.s,ipme_line.len);
+  catshown(&shown,ipme_line.s,ipme_line.len,len >= 13 && str_equal(e + len - 13,"line too long"));
   if (!stralloc_0(&shown)) tool_nomem();
   strerr_die4x(111,tool_fatal,e,": ",shown.s);
 }

@@ -43,15 +43,19 @@ static int loaded = 0;
 int ipme_append(ipme_nets *l,struct ipme_net *n)
 {
   struct ipme_net *x;
+  unsigned int a;
 
   if (l->len == l->a) {
-    if (l->a >= 1 << 24) return 0;
-    x = (struct ipme_net *) alloc((l->a + l->a + 16) * (unsigned int) sizeof(*x));
+    if (l->a >= 1 << 24) return 0; /* 16M entries, 192 MB: far past any file, and no overflow */
+    a = l->a + l->a + 16;
+    x = (struct ipme_net *) alloc(a * (unsigned int) sizeof(*x));
     if (!x) return 0;
-    byte_copy((char *) x,l->len * (unsigned int) sizeof(*x),(char *) l->n);
-    if (l->n) alloc_free((char *) l->n);
+    if (l->n) {
+      byte_copy((char *) x,l->len * (unsigned int) sizeof(*x),(char *) l->n);
+      alloc_free((char *) l->n);
+    }
     l->n = x;
-    l->a += l->a + 16;
+    l->a = a;
   }
   l->n[l->len++] = *n;
   return 1;
@@ -329,12 +333,14 @@ static int eachiface(int s,int (*take)(struct ip_address *,char *))
   union { struct sockaddr sa; struct sockaddr_in in; } a;
   char name[IFNAMSIZ + 1];
   char *x;
+  unsigned int i;
   unsigned int len;
   int up;
 
   byte_zero(name,sizeof name);
   up = 0;
-  for (x = ifbuf.s;x + IFNAMSIZ + sizeof a <= ifbuf.s + ifbuf.len;x += len) {
+  for (i = 0;i + IFNAMSIZ + sizeof a <= ifbuf.len;i += len) { /* a fragment at the end is no record */
+    x = ifbuf.s + i;
     byte_copy((char *) &a,sizeof a,x + IFNAMSIZ); /* records need not be aligned */
 #ifdef HASSALEN
     len = IFNAMSIZ + a.sa.sa_len;
@@ -456,20 +462,31 @@ static int decide(struct ip_address *ip)
   return bits > 0;
 }
 
+union sockbuf { struct sockaddr sa; char x[128]; } ;
+
+/* fd's peer's address into *p, zero-padded (BSD may give none): 1; 0 if fd is no connected socket */
+static int peer(int fd,union sockbuf *p)
+{
+  socklen_t len;
+
+  byte_zero(p->x,sizeof *p);
+  len = sizeof *p;
+  return getpeername(fd,&p->sa,&len) == 0;
+}
+
 /*
 Once a process, on fd 2: the callers we have never seen get no other
-word. Under inetd fd 2 is the client's connection, a network socket:
-then nothing is said. (qmail-remote never comes here: it stops when
-ipme_init fails, and its fd 2 is its report to qmail-rspawn.)
+word. Under inetd fd 2 is the client's connection, the same socket as
+fd 0: then nothing is said. (qmail-remote never comes here: it stops
+when ipme_init fails, and its fd 2 is its report to qmail-rspawn.)
 */
 static int unsure(void)
 {
   static int said = 0;
-  union { struct sockaddr sa; char x[128]; } peer;
-  socklen_t len;
+  union sockbuf a;
+  union sockbuf b;
 
-  len = sizeof peer;
-  if (!said && (getpeername(2,&peer.sa,&len) == -1 || peer.sa.sa_family == AF_UNIX)) {
+  if (!said && (!peer(2,&a) || !peer(0,&b) || !byte_equal(a.x,sizeof a,b.x))) {
     substdio_puts(subfderr,"ipme: unable to tell which addresses are mine: ");
     substdio_puts(subfderr,ipme_error());
     substdio_putsflush(subfderr,"\n");

@@ -19,7 +19,7 @@
  *     the entries are the reference's, in order, with their lines; on
  *     -1, ipme_error() is "FILE line N: REASON" for the first bad line
  *     N and ipme_line holds that line from its first non-blank byte,
- *     or the first IPME_LINEMAX bytes of that;
+ *     or the first IPME_LINEMAX + 1 bytes of that;
  *   - ipme_loadfiles of the two files agrees: 1, the built-ins then the
  *     entries; or the first file's error;
  *   - after a load, ipme_check (and ipme_is) on addresses taken from the
@@ -319,7 +319,8 @@ static void checkerr(struct file *f)
   for (lead = 0;lead < f->badrawlen && blank(f->badraw[lead]);++lead) ;
   if (ipme_line.len > f->badrawlen - lead || memcmp(ipme_line.s,f->badraw + lead,ipme_line.len))
     die("ipme_line is not the bad line from its first non-blank byte",f);
-  if (ipme_line.len < f->badrawlen - lead && ipme_line.len < IPME_LINEMAX) die("ipme_line is cut short",f);
+  if (ipme_line.len != (f->badrawlen - lead < IPME_LINEMAX + 1 ? f->badrawlen - lead : IPME_LINEMAX + 1))
+    die("ipme_line is not the whole line, nor its first IPME_LINEMAX + 1 bytes",f);
 }
 
 static void checklist(struct file *f,ipme_nets *l,unsigned int skip)

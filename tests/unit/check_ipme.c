@@ -922,6 +922,37 @@ START_TEST(test_readfile_long_blanks)
 }
 END_TEST
 
+/*
+Lines across the reader's 4096-byte buffer: blanks are dropped only
+at the start of a line, never at the start of a buffer (a comment of
+4086 bytes puts the next line across the edge), and leading blanks
+that fill a buffer and more are still no line of their own.
+*/
+START_TEST(test_readfile_buffers)
+{
+  char fn[FNLEN];
+  char s[12000];
+  unsigned int len;
+
+  memset(s,'#',4086);
+  s[4086] = '\n';
+  len = 4087 + sprintf(s + 4087,"192.0.2.1 # mail host\n");
+  writefile(mkfn(fn,"edge"),s,len);
+  list.len = 0;
+  ck_assert_msg(ipme_readfile(&list,fn,1) == 1,"a line across the buffer's edge: %s",errtext());
+  ck_assert_uint_eq(list.len,1);
+  ENTRY(list.n[0],"\300\0\2\1",32,2);
+  memset(s,' ',9000);
+  len = 9000 + sprintf(s + 9000,"192.0.2.2 #\n\t192.0.2.3\n");
+  writefile(fn,s,len);
+  list.len = 0;
+  ck_assert_msg(ipme_readfile(&list,fn,1) == 1,"9000 blanks, then an entry: %s",errtext());
+  ck_assert_uint_eq(list.len,2);
+  ENTRY(list.n[0],"\300\0\2\2",32,1);
+  ENTRY(list.n[1],"\300\0\2\3",32,2);
+}
+END_TEST
+
 /* a byte order mark does not count, and does not hide the end of a long line 1 */
 START_TEST(test_readfile_long_bom)
 {
@@ -1396,10 +1427,11 @@ START_TEST(test_unsure)
 END_TEST
 
 /*
-Where the line goes: under inetd fd 0 and fd 2 are the client's TCP
-connection, and nothing may reach it; a UNIX socket on fd 2 (systemd's
-journal is one) gets the line. Each case's fd 2, then what its other
-end read.
+Where the line goes: under inetd fd 0 and fd 2 are the client's
+connection, over TCP or a UNIX socket, and nothing may reach it; a
+UNIX socket of another peer on fd 2 (systemd's journal is one) gets
+the line. Each case's fd 0 and fd 2, then what the other end of fd 2
+read.
 */
 static void peerchild(void *arg)
 {
@@ -1408,6 +1440,7 @@ static void peerchild(void *arg)
   struct sockaddr_in in;
   socklen_t inlen;
   char buf[512];
+  int client[2];
   int l;
   int s;
   int n;
@@ -1415,7 +1448,7 @@ static void peerchild(void *arg)
   s = n = -1;
   kernel(K_LINUX,0,rec6);
   forget();
-  if (!strcmp(arg,"inetd")) { /* the client's TCP connection on fds 0, 1 and 2 */
+  if (!strcmp(arg,"inetd")) { /* a TCP client on fds 0 and 2 */
     memset(&in,0,sizeof in);
     in.sin_family = AF_INET;
     in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -1431,14 +1464,23 @@ static void peerchild(void *arg)
     close(s);
     s = n; /* the client's end */
   }
-  else { /* fd 2 connected to a named socket, as to journald's */
+  else if (!strcmp(arg,"unix")) { /* a client over a UNIX socket on fds 0 and 2 */
+    if (socketpair(AF_UNIX,SOCK_STREAM,0,client) == -1 || dup2(client[0],0) == -1 || dup2(client[0],2) == -1) {
+      say("socketpair failed");
+      return;
+    }
+    close(client[0]);
+    s = client[1];
+  }
+  else { /* fd 2 connected to a named socket, as to journald's; fd 0 a client's */
     memset(&un,0,sizeof un);
     un.sun_family = AF_UNIX;
     snprintf(un.sun_path,sizeof un.sun_path,"journal");
     l = socket(AF_UNIX,SOCK_STREAM,0);
     n = socket(AF_UNIX,SOCK_STREAM,0);
     if (l == -1 || n == -1 || bind(l,(struct sockaddr *) &un,sizeof un) == -1 || listen(l,1) == -1
-        || connect(n,(struct sockaddr *) &un,sizeof un) == -1 || (s = accept(l,0,0)) == -1 || dup2(n,2) == -1) {
+        || connect(n,(struct sockaddr *) &un,sizeof un) == -1 || (s = accept(l,0,0)) == -1 || dup2(n,2) == -1
+        || socketpair(AF_UNIX,SOCK_STREAM,0,client) == -1 || dup2(client[0],0) == -1) {
       say("journal socket failed");
       return;
     }
@@ -1455,14 +1497,14 @@ static void peerchild(void *arg)
 
 START_TEST(test_unsure_peer)
 {
-  static const char *cases[] = { "inetd", "journal" } ;
+  static const char *cases[] = { "inetd", "unix", "journal" } ;
   char home[FNLEN];
   char want[1024];
 
   mkhome(home,"10.0.0.300\n",0,0,0,"peer%d",_i);
   inchild(home,peerchild,(void *) cases[_i],20);
   childok();
-  if (_i == 0) snprintf(want,sizeof want,"0 read 0");
+  if (_i < 2) snprintf(want,sizeof want,"0 read 0");
   else snprintf(want,sizeof want,"0 read %d [" UNSURE "control/moreipme line 1: " OVER "\n]",(int) strlen(UNSURE "control/moreipme line 1: " OVER "\n"));
   ck_assert_msg(!strcmp(out,want),"%s: \"%s\", not \"%s\"",cases[_i],out,want);
 }
@@ -1896,6 +1938,7 @@ static Suite *suite(void)
   tcase_add_test(tc,test_readfile_entries);
   tcase_add_loop_test(tc,test_readfile_long,0,N(rflong));
   tcase_add_loop_test(tc,test_readfile_long_blanks,0,N(longblanks));
+  tcase_add_test(tc,test_readfile_buffers);
   tcase_add_test(tc,test_readfile_long_bom);
   tcase_add_test(tc,test_readfile_big);
   tcase_add_test(tc,test_readfile_missing);
@@ -1913,7 +1956,7 @@ static Suite *suite(void)
   tcase_add_test(tc,test_load_unreadable);
   tcase_add_loop_test(tc,test_lookup,0,N(lookup));
   tcase_add_loop_test(tc,test_unsure,0,N(unsure));
-  tcase_add_loop_test(tc,test_unsure_peer,0,2);
+  tcase_add_loop_test(tc,test_unsure_peer,0,3);
   suite_add_tcase(s,tc);
 
   tc = tcase_create("ifaces");
