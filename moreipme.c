@@ -14,6 +14,9 @@
 #ifndef SIOCGIFCONF /* whatever works */
 #include <sys/sockio.h>
 #endif
+#ifndef EFTYPE
+#define EFTYPE ELOOP
+#endif
 #include "hassalen.h"
 #include "ipalloc.h"
 #include "substdio.h"
@@ -46,7 +49,7 @@ int ipme_append(ipme_nets *l,struct ipme_net *n)
   unsigned int a;
 
   if (l->len == l->a) {
-    if (l->a >= 1 << 24) return 0; /* 16M entries, 192 MB: far past any file, and no overflow */
+    if (l->a >= 1 << 24) return 0; /* at most 32M entries, 384 MB: far past any file, and no overflow */
     a = l->a + l->a + 16;
     x = (struct ipme_net *) alloc(a * (unsigned int) sizeof(*x));
     if (!x) return 0;
@@ -254,7 +257,8 @@ static int readlines(substdio *ss,ipme_nets *l,char *fn,int flagmore)
 After open() said "no such file": 1 if there is none; -1 if fn is a
 symbolic link to no file, which stock's control.c reads as no file but
 which is a mistake here (the NAT address forgotten). O_NOFOLLOW tells
-it where there is one (ELOOP, FreeBSD EMLINK), without a stat call.
+it where there is one (ELOOP, FreeBSD EMLINK, NetBSD EFTYPE), without
+a stat call.
 */
 static int nofile(char *fn)
 {
@@ -262,9 +266,9 @@ static int nofile(char *fn)
   int fd;
 
   fd = open(fn,O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
-  if (fd != -1) { close(fd); return 1; } /* made just now: the next call reads it */
+  if (fd != -1) { close(fd); return 1; } /* made just now: as if a moment later */
   if (errno == error_noent) return 1;
-  if (errno != ELOOP && errno != EMLINK) return failsys("unable to read ",fn);
+  if (errno != ELOOP && errno != EMLINK && errno != EFTYPE) return failsys("unable to read ",fn);
 #else
   struct stat st;
 
@@ -309,7 +313,7 @@ static int ifconf(int s)
   max = 1 << 22;
   ifc.ifc_buf = 0;
   ifc.ifc_len = 0;
-  if (ioctl(s,SIOCGIFCONF,&ifc) >= 0 && ifc.ifc_len > 0) {
+  if (ioctl(s,SIOCGIFCONF,&ifc) >= 0 && ifc.ifc_len > 0 && ifc.ifc_len < 1 << 26) { /* a size past 64 MB is no answer */
     len = ifc.ifc_len + sizeof(struct ifreq) + 65;
     max += len;
   }
@@ -319,7 +323,7 @@ static int ifconf(int s)
     ifc.ifc_len = len;
     if (ioctl(s,SIOCGIFCONF,&ifc) >= 0) { /* > is for System V */
       /* what a stupid interface: a full buffer may have been cut short */
-      if ((unsigned int) ifc.ifc_len + sizeof(struct ifreq) + 64 < len) { ifbuf.len = ifc.ifc_len; return 1; }
+      if (ifc.ifc_len >= 0 && (unsigned int) ifc.ifc_len + sizeof(struct ifreq) + 64 < len) { ifbuf.len = ifc.ifc_len; return 1; }
     }
     else if (errno != EINVAL) return -1;
     if (len >= max) { errno = EINVAL; return -1; }
@@ -376,8 +380,12 @@ int ipme_ifaces(int (*take)(struct ip_address *ip,char *ifname))
 static int takeiface(struct ip_address *ip,char *ifname)
 {
   (void) ifname;
-  /* room for every record at once: ipalloc grows by an eighth, a copy each time */
-  if (ipme.len == ipme.a && !ipalloc_readyplus(&ipme,(unsigned int) (ifbuf.len / sizeof(struct ifreq)) + 1)) return 0;
+  /*
+  room for every record at once: ipalloc grows by an eighth, a copy
+  each time. No ix yet may come with a set: qmail-1.03's first
+  allocation sets it even when it fails.
+  */
+  if ((!ipme.ix || ipme.len == ipme.a) && !ipalloc_readyplus(&ipme,(unsigned int) (ifbuf.len / sizeof(struct ifreq)) + 1)) return 0;
   byte_zero((char *) (ipme.ix + ipme.len),sizeof(struct ip_mx));
   ipme.ix[ipme.len++].ip = *ip;
   return 1;
@@ -535,7 +543,9 @@ static int firstword(char *fn)
   if (r == -1) return -1;
   for (i = 0;i < (unsigned int) r && blank(buf[i]);++i) ;
   for (j = i;j < (unsigned int) r && !blank(buf[j]) && buf[j] != '\n';++j) ;
-  return stralloc_copyb(&myname,buf + i,j - i) ? 1 : -1;
+  if (!stralloc_copyb(&myname,buf + i,j - i) || !stralloc_0(&myname)) return -1;
+  --myname.len; /* with its \0 after it, for the message */
+  return 1;
 }
 
 /* 1: myname is the name we greet with, one the guard can trust: dotted, no empty label, not localhost */
@@ -589,10 +599,9 @@ int ipme_loop(stralloc *reply,struct ip_address *partner,unsigned long port)
   if (!was || !named(reply,"250")) return 0;
   if (ipme_init() == 1 && !decide(partner) && ipme_longest(&ipme_not,partner)) return 0;
   x[ip_fmt(x,partner)] = 0;
-  if (stralloc_0(&myname))
-    fail("Connected to ",x," but it greeted me with my own name ",myname.s,
-      ": a mail loop. If that address is this host, add it to control/moreipme;"
-      " if another host has this name, add its address to control/notipme or give it a name of its own;"
-      " if control/smtproutes sends mail there, fix the route");
+  fail("Connected to ",x," but it greeted me with my own name ",myname.s,
+    ": a mail loop. If that address is this host, add it to control/moreipme;"
+    " if another host has this name, add its address to control/notipme or give it a name of its own;"
+    " if control/smtproutes sends mail there, fix the route");
   return 1;
 }

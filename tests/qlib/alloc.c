@@ -2,10 +2,14 @@
 #include "alloc.h"
 #include "error.h"
 
+unsigned int alloc_calls = 0;
+unsigned int alloc_failat = 0; /* for the unit tests: the call that fails, counting from 1; 0: none */
+
 char *alloc(unsigned int n)
 {
   char *x;
 
+  if (alloc_failat && ++alloc_calls == alloc_failat) { errno = error_nomem; return 0; }
   x = malloc(n ? n : 1); /* so that 0 always means failure */
   if (!x) errno = error_nomem;
   return x;

@@ -8,9 +8,11 @@
 /*
  * qmail-1.03's argument lists: i, n and x are names for the locals.
  * ready(x,n): room for n in all; readyplus(x,n): room for n more.
- * A first allocation is exact and sets len to 0; growth adds an eighth
- * and base.  Sizes that would not fit an unsigned int fail with
- * errno == error_nomem.
+ * A first allocation is exact and sets len to 0, and, as qmail-1.03's
+ * and netqmail's, sets a even when it fails (notqmail 1.08 fixed that):
+ * code that looks at a before field must be ready for it. Growth adds
+ * an eighth and base.  Sizes that would not fit an unsigned int fail
+ * with errno == error_nomem.
  */
 
 #define GEN_ALLOC_grow(type,field,len,a,i,n,x,base) \
@@ -19,12 +21,12 @@
   i = x->field ? n + (n >> 3) + (base) : n; \
   if (i < n || (unsigned int) (i * sizeof(type)) / sizeof(type) != i) \
     { errno = error_nomem; return 0; } \
+  if (!x->field) { x->a = i; x->len = 0; } \
   f = (type *) alloc(i * sizeof(type)); \
   if (!f) return 0; \
   if (x->field) { \
     byte_copy((char *) f,x->a * sizeof(type),(char *) x->field); \
     alloc_free((char *) x->field); } \
-  else x->len = 0; \
   x->field = f; x->a = i; return 1;
 
 #define GEN_ALLOC_ready(ta,type,field,len,a,i,n,x,base,ta_ready) \

@@ -179,6 +179,8 @@ static char *mkhome(char *home,const char *more,const char *not,const char *me,c
 #define K_BSD 3 /* a null buffer: EFAULT; too small for all: EINVAL */
 #define K_EINVAL 4 /* EINVAL for ever ("too small", for ever) */
 #define K_EIO 5
+#define K_HUGE 6 /* as K_LINUX, but a null buffer is told 2 GB */
+#define K_NEGLEN 7 /* success, with a length of -1 */
 
 static int kmode = K_REAL;
 static unsigned int knrec; /* records in the table */
@@ -224,9 +226,10 @@ static int fakeconf(struct ifconf *ifc)
 
   if (kmode == K_EINVAL) { errno = EINVAL; return -1; }
   if (kmode == K_EIO) { errno = EIO; return -1; }
+  if (kmode == K_NEGLEN) { ifc->ifc_len = -1; return 0; }
   if (!ifc->ifc_buf) {
-    if (kmode != K_LINUX) { errno = EFAULT; return -1; }
-    ifc->ifc_len = knrec * sizeof(r);
+    if (kmode != K_LINUX && kmode != K_HUGE) { errno = EFAULT; return -1; }
+    ifc->ifc_len = (kmode == K_HUGE) ? 0x7fffff00 : knrec * sizeof(r);
     return 0;
   }
   if (ifc->ifc_len < 0) { errno = EINVAL; return -1; }
@@ -1426,6 +1429,45 @@ START_TEST(test_unsure)
 }
 END_TEST
 
+/* tests/qlib's alloc fails at its alloc_failat-th call; a tree's alloc has no such thing */
+extern unsigned int alloc_calls __attribute__((weak));
+extern unsigned int alloc_failat __attribute__((weak));
+
+/*
+Out of memory at the Nth allocation of a first ipme_init, then a second
+try with memory: it loads. tests/qlib's allocator, as qmail-1.03's,
+leaves ipme.a set when ipme's first allocation fails.
+*/
+static void nomemchild(void *arg)
+{
+  struct ip_address lo = addrc("127.0.0.1");
+  int r;
+
+  kernel(K_LINUX,6,rec6);
+  free(ipme.ix); /* ipme as in a new process (tests/qlib allocates with malloc) */
+  ipme.ix = 0;
+  ipme.len = ipme.a = 0;
+  alloc_calls = 0;
+  alloc_failat = *(unsigned int *) arg;
+  r = ipme_init();
+  alloc_failat = 0;
+  say("%d %d",r != -1,ipme_init());
+  say(" %d",ipme_is(&lo));
+}
+
+START_TEST(test_nomem_retry)
+{
+  unsigned int n = _i + 1;
+  char home[FNLEN];
+
+  if (&alloc_failat == 0) return; /* not tests/qlib */
+  mkhome(home,"203.0.113.5\n","198.51.100.0/24\n",0,0,"nomem%d",_i);
+  inchild(home,nomemchild,&n,20);
+  childok();
+  ck_assert_msg(!strcmp(out,"1 1 1"),"out of memory at allocation %u, then a second try: \"%s\", not \"1 1 1\"",n,out);
+}
+END_TEST
+
 /*
 Where the line goes: under inetd fd 0 and fd 2 are the client's
 connection, over TCP or a UNIX socket, and nothing may reach it; a
@@ -1654,11 +1696,24 @@ START_TEST(test_ifaces_nomem)
 }
 END_TEST
 
+/* a size told past 64 MB is no answer: the buffer grows from 8 KB as where none is told */
+START_TEST(test_ifaces_told_huge)
+{
+  int seq;
+  int r;
+
+  r = ifacesin(K_HUGE,1000,&seq);
+  ck_assert_msg(r == 1,"ipme_ifaces: %d (%s)",r,errtext());
+  ck_assert_uint_eq(tookn,1000);
+  ck_assert_msg(ks.maxasked <= 1 << 22,"a buffer of %ld bytes was asked for",ks.maxasked);
+}
+END_TEST
+
 /* an interface list the kernel will not give is a system error, with a bounded buffer */
 START_TEST(test_ifaces_fail)
 {
-  static int modes[] = { K_EINVAL, K_EIO } ;
-  static int errs[] = { EINVAL, EIO } ;
+  static int modes[] = { K_EINVAL, K_EIO, K_NEGLEN } ;
+  static int errs[] = { EINVAL, EIO, EINVAL } ;
   char want[256];
   int r;
 
@@ -1957,6 +2012,7 @@ static Suite *suite(void)
   tcase_add_loop_test(tc,test_lookup,0,N(lookup));
   tcase_add_loop_test(tc,test_unsure,0,N(unsure));
   tcase_add_loop_test(tc,test_unsure_peer,0,3);
+  tcase_add_loop_test(tc,test_nomem_retry,0,12);
   suite_add_tcase(s,tc);
 
   tc = tcase_create("ifaces");
@@ -1964,8 +2020,9 @@ static Suite *suite(void)
   tcase_add_loop_test(tc,test_ifaces_fake,0,3);
   tcase_add_loop_test(tc,test_ifaces_many,0,3);
   tcase_add_test(tc,test_ifaces_huge);
+  tcase_add_test(tc,test_ifaces_told_huge);
   tcase_add_test(tc,test_ifaces_nomem);
-  tcase_add_loop_test(tc,test_ifaces_fail,0,2);
+  tcase_add_loop_test(tc,test_ifaces_fail,0,3);
   tcase_add_test(tc,test_init_einval);
   suite_add_tcase(s,tc);
 
