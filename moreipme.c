@@ -379,13 +379,12 @@ int ipme_ifaces(int (*take)(struct ip_address *ip,char *ifname))
 
 static int takeiface(struct ip_address *ip,char *ifname)
 {
+  unsigned int n;
+
   (void) ifname;
-  /*
-  room for every record at once: ipalloc grows by an eighth, a copy
-  each time. No ix yet may come with a set: qmail-1.03's first
-  allocation sets it even when it fails.
-  */
-  if ((!ipme.ix || ipme.len == ipme.a) && !ipalloc_readyplus(&ipme,(unsigned int) (ifbuf.len / sizeof(struct ifreq)) + 1)) return 0;
+  /* room for every record, and 0.0.0.0, at once: ipalloc grows by an eighth, a copy each time */
+  n = (unsigned int) (ifbuf.len / sizeof(struct ifreq)) + 1;
+  if (!ipalloc_readyplus(&ipme,(n > ipme.len) ? n - ipme.len : 1)) return 0;
   byte_zero((char *) (ipme.ix + ipme.len),sizeof(struct ip_mx));
   ipme.ix[ipme.len++].ip = *ip;
   return 1;
